@@ -1,0 +1,80 @@
+"""`cash add`, `cash manifest`: grow the corpus and seal a release."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..corpus import Corpus, add_document
+from ..errors import CashError, Location, UsageError
+from ..manifest import compute_manifest, manifest_differences, read_manifest, write_manifest
+from ..paths import CorpusPaths
+
+
+def register(subparsers) -> None:
+    add = subparsers.add_parser("add", help="add a new article to the corpus (bytes kept exactly)",
+                                description="Add FILE to the corpus: raw bytes kept, metadata, sha256, zones, "
+                                "sentences and tokens. Refuses a duplicate id or duplicate bytes.")
+    add.add_argument("file", type=Path, help="UTF-8 text file of the article")
+    add.add_argument("--title", required=True, help="the article's title as it appears in the text")
+    add.add_argument("--id", dest="doc_id", help="document id (default: from the title)")
+    add.add_argument("--genre", default="opinion", help="opinion | analysis | news (default: opinion)")
+    add.add_argument("--language", default="en", help="BCP-47 language tag (default: en)")
+    add.add_argument("--outlet", help="outlet, only if the text names it")
+    add.add_argument("--outlet-evidence", help="where the text names the outlet")
+    add.add_argument("--date-inferred", help="a date inferred from the content (never stated metadata)")
+    add.add_argument("--date-evidence", help="why that date is inferred")
+    add.add_argument("--license", default="unknown", help="SPDX id if known (default: unknown)")
+    add.add_argument("--copyright", default="Copyright retained by the original publisher; no licence known.",
+                     help="copyright status of the text")
+    add.add_argument("--zones", type=Path, help='JSON file {"LINE": "zone_type", ...} correcting the default '
+                     "zoning (line 1 title, rest body)")
+    add.set_defaults(handler=run_add)
+
+    manifest = subparsers.add_parser("manifest", help="write or check the release manifest (sha256 + fingerprint)",
+                                     description="Write corpus/manifest.json with the sha256 of every data file and "
+                                     "the release fingerprint; with --check, fail if the files differ from it.")
+    manifest.add_argument("--check", action="store_true", help="compare instead of writing")
+    manifest.set_defaults(handler=run_manifest)
+
+
+def _read_zone_overrides(path: Path) -> dict[int, str]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UsageError(f"cannot read zones file: {exc}", Location(file=str(path))) from exc
+    if not isinstance(raw, dict) or not all(str(k).isdigit() and isinstance(v, str) for k, v in raw.items()):
+        raise UsageError('zones file must be an object {"LINE": "zone_type"}', Location(file=str(path)))
+    return {int(k): v for k, v in raw.items()}
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from . import resolve_root
+    root = resolve_root(args)
+    overrides = _read_zone_overrides(args.zones) if args.zones else None
+    meta = add_document(root, args.file, title=args.title, doc_id=args.doc_id, genre=args.genre,
+                        language=args.language, outlet=args.outlet, outlet_evidence=args.outlet_evidence,
+                        date_inferred=args.date_inferred, date_evidence=args.date_evidence,
+                        license_id=args.license, copyright_note=args.copyright, zone_overrides=overrides)
+    print(f"added {meta['id']}: {meta['length']} characters, sha256 {meta['sha256'][:12]}…")
+    return 0
+
+
+def run_manifest(args: argparse.Namespace) -> int:
+    from . import resolve_root
+    paths = CorpusPaths(resolve_root(args))
+    version = Corpus(paths).version
+    if not args.check:
+        manifest = write_manifest(paths, version)
+        print(f"manifest: {len(manifest['files'])} files, fingerprint {manifest['fingerprint']}")
+        return 0
+    if not paths.manifest.exists():
+        raise CashError("no manifest; run `cash manifest`", Location(file=str(paths.manifest)))
+    differences = manifest_differences(read_manifest(paths), compute_manifest(paths.root, version))
+    for line in differences:
+        print(f"{paths.manifest}: {line}")
+    if differences:
+        return 1
+    print("manifest: up to date")
+    return 0

@@ -1,0 +1,7 @@
+"""`cash report` commands (to be implemented)."""
+
+from __future__ import annotations
+
+
+def register(subparsers) -> None:
+    pass

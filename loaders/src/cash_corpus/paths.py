@@ -1,0 +1,114 @@
+"""Where things live in a CASH checkout, and safe paths from ids.
+
+A document id or layer name becomes a file name; `safe_child` makes sure it can never point
+outside its folder, whatever the id says.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Location, UsageError
+
+DOCUMENT_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LAYER_NAME_RE = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)*$")
+MAX_ID_LENGTH = 64
+
+# The schema ships with the source tree (schema/ at the top of the checkout); the package is
+# installed in editable mode from that checkout, so it is found relative to this file.
+PACKAGE_DIR = Path(__file__).resolve().parent
+SOURCE_ROOT = PACKAGE_DIR.parents[2]
+
+
+def is_valid_document_id(doc_id: str) -> bool:
+    return isinstance(doc_id, str) and len(doc_id) <= MAX_ID_LENGTH and bool(DOCUMENT_ID_RE.match(doc_id))
+
+
+def is_valid_layer_name(name: str) -> bool:
+    return isinstance(name, str) and len(name) <= MAX_ID_LENGTH and bool(LAYER_NAME_RE.match(name))
+
+
+def safe_child(folder: Path, name: str, suffix: str) -> Path:
+    """`folder/name+suffix`, refusing any name that would resolve outside `folder`."""
+    candidate = (folder / f"{name}{suffix}").resolve()
+    if candidate.parent != folder.resolve():
+        raise UsageError(f"id {name!r} would escape {folder}", Location(file=str(folder)))
+    return candidate
+
+
+@dataclass(frozen=True)
+class CorpusPaths:
+    """The files of one CASH checkout (or of any corpus root laid out the same way)."""
+
+    root: Path
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.root / "corpus"
+
+    @property
+    def corpus_info(self) -> Path:
+        return self.corpus_dir / "corpus.json"
+
+    @property
+    def documents(self) -> Path:
+        return self.corpus_dir / "documents.jsonl"
+
+    @property
+    def structure(self) -> Path:
+        return self.corpus_dir / "structure.jsonl"
+
+    @property
+    def texts_dir(self) -> Path:
+        return self.corpus_dir / "texts"
+
+    @property
+    def annotations_dir(self) -> Path:
+        return self.root / "annotations"
+
+    @property
+    def data_dir(self) -> Path:
+        """Built Parquet files for Hugging Face `datasets`."""
+        return self.root / "data"
+
+    @property
+    def manifest(self) -> Path:
+        return self.corpus_dir / "manifest.json"
+
+    @property
+    def releases(self) -> Path:
+        return self.corpus_dir / "releases.json"
+
+    def text_path(self, doc_id: str) -> Path:
+        if not is_valid_document_id(doc_id):
+            raise UsageError(f"invalid document id {doc_id!r}", Location(document_id=str(doc_id)),
+                             hint="lowercase letters, digits and single hyphens, at most 64 characters")
+        return safe_child(self.texts_dir, doc_id, ".txt")
+
+    def layer_path(self, layer: str) -> Path:
+        if not is_valid_layer_name(layer):
+            raise UsageError(f"invalid layer name {layer!r}",
+                             hint="lowercase letters, digits, '-' and '_'")
+        return safe_child(self.annotations_dir, layer, ".jsonl")
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The corpus root: $CASH_ROOT, else the nearest folder upward holding corpus/corpus.json."""
+    env = os.environ.get("CASH_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "corpus" / "corpus.json").is_file():
+            return folder
+    if (SOURCE_ROOT / "corpus" / "corpus.json").is_file():
+        return SOURCE_ROOT
+    raise UsageError(f"no CASH corpus found at or above {here}",
+                     hint="run inside a clone, or pass --root / set CASH_ROOT")
+
+
+def schema_dir() -> Path:
+    return SOURCE_ROOT / "schema"

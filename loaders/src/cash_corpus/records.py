@@ -1,0 +1,223 @@
+"""Typed records for everything on disk: documents, structure, annotation layers.
+
+Records are frozen dataclasses built from already schema-validated dicts (see `validation`),
+and `to_dict` gives back exactly the canonical on-disk form, so `from_dict(to_dict(x)) == x`.
+Notes (free text) are excluded from equality, so a re-annotation that only adds a note still
+compares equal on the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Half-open [start, end) in code points over the raw text; `text` is raw[start:end]."""
+
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Span":
+        return cls(d["start"], d["end"], d["text"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    method: str
+    annotator: str
+    guideline_version: str
+    date: str
+    tool: str | None = None
+    notes: str | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Provenance":
+        return cls(d["method"], d["annotator"], d["guideline_version"], d["date"], d.get("tool"), d.get("notes"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": self.method, "annotator": self.annotator, "tool": self.tool,
+                "guideline_version": self.guideline_version, "date": self.date, "notes": self.notes}
+
+
+@dataclass(frozen=True)
+class LayerHeader:
+    """First line of a layer file: name, schema version and provenance."""
+
+    layer: str
+    schema_version: str
+    provenance: Provenance
+    corpus_version: str | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "LayerHeader":
+        return cls(d["layer"], d["schema_version"], Provenance.from_dict(d["provenance"]), d.get("corpus_version"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"record": "layer", "layer": self.layer, "schema_version": self.schema_version,
+                "corpus_version": self.corpus_version, "provenance": self.provenance.to_dict()}
+
+
+@dataclass(frozen=True)
+class Stance:
+    target: str
+    polarity: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"target": self.target, "polarity": self.polarity}
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The author (attribution_id None) or the source of attribution `attribution_id`."""
+
+    type: str
+    attribution_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "attribution_id": self.attribution_id}
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    document_id: str
+    span: Span
+    claim_type: str
+    certainty: str
+    polarity: str
+    holder: Holder
+    stance: tuple[Stance, ...] = ()
+    note: str | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Claim":
+        return cls(d["id"], d["document_id"], Span.from_dict(d), d["claim_type"], d["certainty"],
+                   d["polarity"], Holder(d["holder"]["type"], d["holder"].get("attribution_id")),
+                   tuple(Stance(s["target"], s["polarity"]) for s in d["stance"]), d.get("note"))
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"record": "claim", "id": self.id, "document_id": self.document_id, **self.span.to_dict(),
+               "claim_type": self.claim_type, "certainty": self.certainty, "polarity": self.polarity,
+               "holder": self.holder.to_dict(), "stance": [s.to_dict() for s in self.stance]}
+        if self.note is not None:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True)
+class Cue:
+    id: str
+    document_id: str
+    span: Span
+    kind: str
+    cue_type: str
+    claims: tuple[str, ...]
+    note: str | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Cue":
+        return cls(d["id"], d["document_id"], Span.from_dict(d), d["kind"], d["cue_type"],
+                   tuple(d["claims"]), d.get("note"))
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"record": "cue", "id": self.id, "document_id": self.document_id, **self.span.to_dict(),
+               "kind": self.kind, "cue_type": self.cue_type, "claims": list(self.claims)}
+        if self.note is not None:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True)
+class Attribution:
+    id: str
+    document_id: str
+    source: Span | None
+    cue: Span
+    content: Span
+    source_type: str
+    form: str
+    parc_type: str
+    parent: str | None = None
+    note: str | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Attribution":
+        return cls(d["id"], d["document_id"], Span.from_dict(d["source"]) if d["source"] else None,
+                   Span.from_dict(d["cue"]), Span.from_dict(d["content"]), d["source_type"], d["form"],
+                   d["parc_type"], d.get("parent"), d.get("note"))
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"record": "attribution", "id": self.id, "document_id": self.document_id,
+               "source": self.source.to_dict() if self.source else None, "cue": self.cue.to_dict(),
+               "content": self.content.to_dict(), "source_type": self.source_type, "form": self.form,
+               "parc_type": self.parc_type, "parent": self.parent}
+        if self.note is not None:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True)
+class DocumentAnnotations:
+    """All annotations of one document in one layer, in canonical order."""
+
+    document_id: str
+    text_sha256: str
+    document_stance: tuple[Stance, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    cues: tuple[Cue, ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+    note: str | None = field(default=None, compare=False)
+
+    def document_record(self) -> dict[str, Any]:
+        out = {"record": "document", "document_id": self.document_id, "text_sha256": self.text_sha256,
+               "document_stance": [s.to_dict() for s in self.document_stance]}
+        if self.note is not None:
+            out["note"] = self.note
+        return out
+
+    def records(self) -> list[dict[str, Any]]:
+        """The document line followed by its annotations: attributions, claims, cues, each by offset."""
+        rows = [self.document_record()]
+        rows += [a.to_dict() for a in sorted(self.attributions, key=lambda a: (a.cue.start, a.cue.end, a.id))]
+        rows += [c.to_dict() for c in sorted(self.claims, key=lambda c: (c.span.start, c.span.end, c.id))]
+        rows += [q.to_dict() for q in sorted(self.cues, key=lambda q: (q.span.start, q.span.end, q.id))]
+        return rows
+
+
+@dataclass(frozen=True)
+class Zone:
+    type: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Standoff structural layers of one document: zones, sentences, tokens."""
+
+    document_id: str
+    text_sha256: str
+    zones: tuple[Zone, ...]
+    zones_source: str
+    sentences: tuple[tuple[int, int], ...]
+    tokens: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Structure":
+        return cls(d["document_id"], d["text_sha256"], tuple(Zone(z["type"], z["start"], z["end"]) for z in d["zones"]),
+                   d["zones_source"], tuple(tuple(p) for p in d["sentences"]), tuple(tuple(p) for p in d["tokens"]))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"document_id": self.document_id, "text_sha256": self.text_sha256,
+                "zones": [z.to_dict() for z in self.zones], "zones_source": self.zones_source,
+                "sentences": [list(p) for p in self.sentences], "tokens": [list(p) for p in self.tokens]}
