@@ -1,0 +1,7 @@
+"""`python -m cash_corpus.cli` = `cash`."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
