@@ -1,0 +1,63 @@
+"""The reference tables of schema/GUIDELINES.md, generated from the schema.
+
+The tables sit between two marker comments; everything else in the guidelines is written by
+hand. `render_tables` is pure, `update_guidelines` rewrites only the marked block, and
+`cash schema generate --check` fails when someone edited the block by hand.
+"""
+
+from __future__ import annotations
+
+from .schema import LABEL_SETS, labels, load_schema, schema_version
+
+BEGIN = "<!-- BEGIN GENERATED: label tables (cash schema tables) -->"
+END = "<!-- END GENERATED -->"
+
+TITLES = {
+    "claim_type": "Claim type (`claims.claim_type`)",
+    "certainty": "Certainty (`claims.certainty`, FactBank CT/PR/PS)",
+    "claim_polarity": "Claim polarity (`claims.polarity`, FactBank +/−)",
+    "stance_target": "Stance targets (`claims.stance[].target`, `document_stance[].target`)",
+    "stance_polarity": "Claim stance polarity (`claims.stance[].polarity`, SemEval-2016)",
+    "document_stance_polarity": "Document stance polarity (`document_stance[].polarity`)",
+    "holder_type": "Holder (`claims.holder.type`)",
+    "cue_kind": "Cue kind (`cues.kind`)",
+    "cue_type": "Cue type (`cues.cue_type`)",
+    "source_type": "Attribution source type (`attributions.source_type`)",
+    "attribution_form": "Attribution form (`attributions.form`)",
+    "parc_type": "PARC type (`attributions.parc_type`)",
+    "zone_type": "Zone type (`structure.zones[].type`)",
+    "genre": "Genre (`documents.genre`)",
+    "provenance_method": "Provenance method (`layer.provenance.method`)",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _example(label) -> str:
+    if not label.examples:
+        return "—"
+    shown = []
+    for example in label.examples:
+        where = example["document_id"] or "constructed, not in the corpus"
+        shown.append(f"“{_cell(example['text'])}” ({where})")
+    return "; ".join(shown)
+
+
+def render_tables() -> str:
+    """Markdown tables for every label inventory, in LABEL_SETS order."""
+    out = [BEGIN, "", f"Schema `{load_schema()['$id']}`, version {schema_version()}.", ""]
+    for name in LABEL_SETS:
+        out += [f"### {TITLES.get(name, name)}", "", "| value | name | definition | example |", "|---|---|---|---|"]
+        out += [f"| `{label.value}` | {_cell(label.title)} | {_cell(label.definition)} | {_example(label)} |"
+                for label in labels(name)]
+        out.append("")
+    out.append(END)
+    return "\n".join(out)
+
+
+def replace_block(document: str, block: str) -> str:
+    """`document` with the text between the markers (inclusive) replaced by `block`."""
+    start, end = document.index(BEGIN), document.index(END) + len(END)
+    return document[:start] + block + document[end:]

@@ -1,0 +1,89 @@
+"""The schema: valid JSON Schema 2020-12, every label defined with a real example, versions."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from cash_corpus.corpus import Corpus
+from cash_corpus.schema import (LABEL_SETS, is_supported_schema_version, label_names, labels, load_schema,
+                                schema_version, validator)
+
+# Inventories an annotator chooses from; each label needs an example an annotator can look at.
+ANNOTATION_LABEL_SETS = [name for name in LABEL_SETS if name not in ("genre", "provenance_method")]
+
+
+def test_schema_meta_validates():
+    Draft202012Validator.check_schema(load_schema())
+    assert load_schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_every_oneof_inventory_is_registered_as_a_label_set():
+    inventories = {name for name, d in load_schema()["$defs"].items() if "oneOf" in d}
+    assert inventories == set(LABEL_SETS)
+
+
+@pytest.mark.parametrize("name", LABEL_SETS)
+def test_every_label_has_a_definition(name):
+    assert labels(name)
+    for label in labels(name):
+        assert len(label.definition) > 20, (name, label.value)
+    assert len(set(label_names(name))) == len(label_names(name))
+
+
+@pytest.mark.parametrize("name", ANNOTATION_LABEL_SETS)
+def test_every_annotation_label_has_an_example_found_in_the_corpus(name, repo_root):
+    corpus = Corpus.at(repo_root)
+    for label in labels(name):
+        assert label.examples, (name, label.value)
+        for example in label.examples:
+            if example.get("constructed"):
+                assert example["document_id"] is None
+                continue
+            assert example["text"] in corpus.text(example["document_id"]), (name, label.value, example)
+
+
+def test_required_stance_targets_are_present():
+    assert {"T_IRAN_REGIME", "T_ENGAGE_IRAN", "T_SANCTIONS", "T_UKRAINE_STRIKES", "T_RUSSIA_WAR",
+            "T_IRAN_OPPOSITION"} <= set(label_names("stance_target"))
+    assert label_names("claim_type") == ["factual", "evaluative", "predictive", "prescriptive"]
+    assert label_names("certainty") == ["certain", "probable", "possible"]
+    assert label_names("stance_polarity") == ["favor", "against", "neutral"]
+    assert label_names("cue_kind") == ["hedge", "booster"]
+    assert label_names("attribution_form") == ["direct", "indirect", "mixed"]
+    assert label_names("parc_type") == ["assertion", "belief", "fact", "eventuality"]
+
+
+def test_schema_version_is_semver_and_recorded_in_the_corpus(repo_root):
+    assert schema_version().count(".") == 2
+    assert Corpus.at(repo_root).info()["schema_version"] == schema_version()
+
+
+@pytest.mark.parametrize("version,ok", [("1.0.0", True), ("1.0.1", False), ("2.0.0", False), ("0.9.0", False),
+                                        ("1.0", False), ("x", False)])
+def test_supported_schema_versions(version, ok):
+    # Only the shipped version and older ones of the same MAJOR can be read.
+    assert schema_version() == "1.0.0"
+    assert is_supported_schema_version(version) is ok
+
+
+CLAIM = {"record": "claim", "id": "c1", "document_id": "doc", "start": 0, "end": 4, "text": "Iran",
+         "claim_type": "factual", "certainty": "certain", "polarity": "positive",
+         "holder": {"type": "author", "attribution_id": None}, "stance": [{"target": "T_IRAN_REGIME", "polarity": "against"}]}
+
+
+def test_a_valid_claim_passes_and_each_defect_fails():
+    check = validator("claim")
+    assert not list(check.iter_errors(CLAIM))
+    for field, value in [("claim_type", "opinion"), ("start", -1), ("stance", [{"target": "T_X", "polarity": "favor"}]),
+                         ("id", "../x"), ("document_id", "Doc"), ("text", "")]:
+        assert list(check.iter_errors({**CLAIM, field: value})), field
+    assert list(check.iter_errors({**CLAIM, "extra": 1}))
+    assert list(check.iter_errors({k: v for k, v in CLAIM.items() if k != "holder"}))
+
+
+def test_whole_record_schema_dispatches_on_record_kind():
+    check = validator(None)
+    assert not list(check.iter_errors(CLAIM))
+    assert list(check.iter_errors({**CLAIM, "record": "cue"}))  # a claim is not a valid cue
+    assert list(check.iter_errors({"record": "nonsense"}))
