@@ -8,10 +8,12 @@ published version had; a test holds the current files to it.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
-from .jsonl import read_json, write_json
+from .errors import CashError, Location
+from .jsonl import atomic_writer, read_json, write_json
 from .paths import CorpusPaths
 
 # What a release is made of. README.md (the dataset card) is derived and not hashed here:
@@ -76,3 +78,34 @@ def manifest_differences(expected: dict[str, Any], actual: dict[str, Any]) -> li
         elif old[rel] != new[rel]:
             out.append(f"{rel}: sha256 {new[rel][:12]}… differs from manifest {old[rel][:12]}…")
     return out
+
+
+def read_releases(paths: CorpusPaths) -> dict[str, str]:
+    """version → fingerprint of every published version."""
+    return read_json(paths.releases) if paths.releases.exists() else {}
+
+
+def record_release(paths: CorpusPaths, manifest: dict[str, Any]) -> None:
+    """Mark the manifest's version as published. A published version is frozen: recording it
+    again with another fingerprint is refused — change the version instead."""
+    releases = read_releases(paths)
+    version, fp = manifest["version"], manifest["fingerprint"]
+    if releases.get(version, fp) != fp:
+        raise CashError(f"version {version} was published with fingerprint {releases[version]}; "
+                        f"the files now give {fp}", Location(file=str(paths.releases)),
+                        hint="a published version cannot change: bump the version (see README, Versioning)")
+    releases[version] = fp
+    write_json(paths.releases, dict(sorted(releases.items(), key=lambda kv: [int(p) for p in kv[0].split(".")])))
+
+
+CITATION_FINGERPRINT = re.compile(r'(?m)^(\s*value:\s*)"[^"\n]*"(\s*\n\s*description:\s*"Content fingerprint of the release)')
+
+
+def update_citation(citation: Path, version: str, fp: str) -> None:
+    """Write the version and the release fingerprint into CITATION.cff, keeping its layout."""
+    text = citation.read_text(encoding="utf-8")
+    new = re.sub(r'(?m)^version:\s*"[^"]*"', f'version: "{version}"', text)
+    new = CITATION_FINGERPRINT.sub(lambda m: f'{m.group(1)}"sha256:{fp}"{m.group(2)}', new)
+    if new != text:
+        with atomic_writer(citation) as handle:
+            handle.write(new)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..corpus import Corpus, add_document
 from ..errors import CashError, Location, UsageError
-from ..manifest import compute_manifest, manifest_differences, read_manifest, write_manifest
+from ..manifest import (compute_manifest, manifest_differences, read_manifest, record_release, update_citation,
+                        write_manifest)
 from ..paths import CorpusPaths
 
 
@@ -36,6 +37,9 @@ def register(subparsers) -> None:
                                      description="Write corpus/manifest.json with the sha256 of every data file and "
                                      "the release fingerprint; with --check, fail if the files differ from it.")
     manifest.add_argument("--check", action="store_true", help="compare instead of writing")
+    manifest.add_argument("--release", action="store_true",
+                          help="also record this version's fingerprint in corpus/releases.json (publishing it; "
+                          "a published version can never change)")
     manifest.set_defaults(handler=run_manifest)
 
 
@@ -67,7 +71,10 @@ def run_manifest(args: argparse.Namespace) -> int:
     version = Corpus(paths).version
     if not args.check:
         manifest = write_manifest(paths, version)
-        print(f"manifest: {len(manifest['files'])} files, fingerprint {manifest['fingerprint']}")
+        update_citation(paths.root / "CITATION.cff", version, manifest["fingerprint"])
+        if args.release:
+            record_release(paths, manifest)
+        print(f"manifest: {len(manifest['files'])} files, version {version}, fingerprint {manifest['fingerprint']}")
         return 0
     if not paths.manifest.exists():
         raise CashError("no manifest; run `cash manifest`", Location(file=str(paths.manifest)))
