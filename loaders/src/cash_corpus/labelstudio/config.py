@@ -1,0 +1,93 @@
+"""The Label Studio labeling config, generated from the schema's label inventories.
+
+Names here are the contract between `tasks` (CASH -> Label Studio results) and `importer`
+(Label Studio export -> CASH): both use these constants, and the config declares each of them.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import quoteattr
+
+from ..schema import labels
+
+TEXT = "text"            # the <Text> object, fed from task data `text`
+SPAN = "span"            # the <Labels> control for every span region
+
+CLAIM, CUE = "claim", "cue"
+ATT_CUE, ATT_SOURCE, ATT_CONTENT = "attribution_cue", "attribution_source", "attribution_content"
+SPAN_LABELS = (CLAIM, CUE, ATT_CUE, ATT_SOURCE, ATT_CONTENT)
+
+# Relation labels (all directed "right": from_id -> to_id).
+HOLDER = "holder"        # claim -> attribution cue region (the claim's holder)
+MODIFIES = "modifies"    # cue -> claim
+SOURCE = "source"        # attribution cue region -> its source region
+CONTENT = "content"      # attribution cue region -> its content region
+PARENT = "parent"        # attribution cue region -> parent attribution cue region
+RELATION_LABELS = (HOLDER, MODIFIES, SOURCE, CONTENT, PARENT)
+
+NOTE = "note"                    # per-region TextArea
+DOCUMENT_NOTE = "document_note"  # task-level TextArea
+
+# Per-region Choices: control name -> (schema inventory, span label it belongs to).
+REGION_CHOICES: dict[str, tuple[str, str]] = {
+    "claim_type": ("claim_type", CLAIM),
+    "certainty": ("certainty", CLAIM),
+    "polarity": ("claim_polarity", CLAIM),
+    "holder": ("holder_type", CLAIM),
+    "cue_kind": ("cue_kind", CUE),
+    "cue_type": ("cue_type", CUE),
+    "source_type": ("source_type", ATT_CUE),
+    "form": ("attribution_form", ATT_CUE),
+    "parc_type": ("parc_type", ATT_CUE),
+}
+STANCE_PREFIX = "stance_"            # + target: per-region Choices favor/against/neutral on claims
+DOCUMENT_STANCE_PREFIX = "document_"  # + target: task-level Choices favor/against/neutral/none
+
+
+def stance_targets() -> list[str]:
+    return [label.value for label in labels("stance_target")]
+
+
+def stance_control(target: str) -> str:
+    return STANCE_PREFIX + target
+
+
+def document_stance_control(target: str) -> str:
+    return DOCUMENT_STANCE_PREFIX + target
+
+
+def _choices(name: str, inventory: str, *, per_region: bool, when_label: str | None = None) -> list[str]:
+    """One <Choices> block whose values and hints come from the schema inventory."""
+    attrs = f'name={quoteattr(name)} toName="{TEXT}" choice="single" showInline="true"'
+    if per_region:
+        attrs += f' perRegion="true" visibleWhen="region-selected" whenLabelValue={quoteattr(when_label or "")}'
+    lines = [f"    <Header value={quoteattr(name.replace('_', ' '))}/>", f"    <Choices {attrs}>"]
+    lines += [f"      <Choice value={quoteattr(l.value)} hint={quoteattr(l.definition)}/>" for l in labels(inventory)]
+    lines.append("    </Choices>")
+    return lines
+
+
+def labeling_config() -> str:
+    """The whole <View> XML. Every control an import understands is declared here, nothing else."""
+    out = ["<View>", f'  <Relations>']
+    out += [f"    <Relation value={quoteattr(r)}/>" for r in RELATION_LABELS]
+    out += ["  </Relations>", f'  <Labels name="{SPAN}" toName="{TEXT}">']
+    out += [f"    <Label value={quoteattr(l)}/>" for l in SPAN_LABELS]
+    out += ["  </Labels>", f'  <Text name="{TEXT}" value="$text" granularity="symbol"/>']
+    for span_label in (CLAIM, CUE, ATT_CUE):
+        out.append(f'  <View visibleWhen="region-selected" whenLabelValue={quoteattr(span_label)}>')
+        for name, (inventory, owner) in REGION_CHOICES.items():
+            if owner == span_label:
+                out += _choices(name, inventory, per_region=True, when_label=span_label)
+        if span_label == CLAIM:
+            for target in stance_targets():
+                out += _choices(stance_control(target), "stance_polarity", per_region=True, when_label=CLAIM)
+        out.append("  </View>")
+    out += ['  <View visibleWhen="region-selected">', '    <Header value="note"/>',
+            f'    <TextArea name="{NOTE}" toName="{TEXT}" perRegion="true" editable="true" maxSubmissions="1"/>',
+            "  </View>", '  <Header value="Document stance"/>']
+    for target in stance_targets():
+        out += _choices(document_stance_control(target), "document_stance_polarity", per_region=False)
+    out += ['  <Header value="document note"/>',
+            f'  <TextArea name="{DOCUMENT_NOTE}" toName="{TEXT}" editable="true" maxSubmissions="1"/>', "</View>"]
+    return "\n".join(out) + "\n"

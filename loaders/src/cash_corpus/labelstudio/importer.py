@@ -1,0 +1,456 @@
+"""Label Studio JSON export -> canonical CASH annotation layers, validated before anything is written.
+
+Annotators: `split` (default) writes one layer per annotator, `<layer>-<annotator>`; `merge`
+writes all annotators into `<layer>`, refusing a document annotated twice unless `latest` says
+to keep the most recently updated annotation. Cancelled annotations are skipped and counted;
+drafts are imported only when asked; tasks without annotations (e.g. predictions only) are counted.
+Any bad task, annotation or region stops the import with its location and nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import zip_longest
+from pathlib import Path
+from typing import Any
+
+from ..corpus import Corpus
+from ..errors import CashError, Location, UsageError
+from ..jsonl import dumps_line
+from ..layers import layer_rows, write_layer
+from ..paths import is_valid_layer_name
+from ..records import (Attribution, Claim, Cue, DocumentAnnotations, Holder, LayerHeader, Provenance, Span,
+                       Stance)
+from ..schema import label_names, schema_version
+from . import config as C
+from .export_reader import iter_export_tasks
+from .offsets import Counting, TextIndex, resolve_offsets
+
+SPLIT, MERGE = "split", "merge"
+
+
+@dataclass
+class ImportStats:
+    """What an import saw and did; printed by the CLI."""
+
+    tasks: int = 0
+    annotations: int = 0
+    drafts: int = 0
+    cancelled: int = 0
+    unannotated: int = 0
+    utf16_regions: int = 0
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Where:
+    """The task, annotation and region being read, for every message."""
+
+    file: str
+    task: Any
+    document_id: str | None = None
+    annotation: Any = None
+
+    def error(self, message: str, region: str | None = None, start: int | None = None,
+              end: int | None = None, hint: str | None = None) -> CashError:
+        parts = [f"task {self.task}"]
+        if self.annotation is not None:
+            parts.append(f"annotation {self.annotation}")
+        if region is not None:
+            parts.append(f"region {region}")
+        return CashError(f"{', '.join(parts)}: {message}",
+                         Location(file=self.file, document_id=self.document_id, annotation_id=region,
+                                  start=start, end=end), hint)
+
+
+@dataclass
+class _Region:
+    id: str
+    label: str
+    span: Span
+    choices: dict[str, str] = field(default_factory=dict)
+    stance: list[Stance] = field(default_factory=list)
+    note: str | None = None
+
+
+def _single(values: Any, what: str, where: _Where, region: str | None) -> str:
+    if not (isinstance(values, list) and len(values) == 1 and isinstance(values[0], str)):
+        raise where.error(f"{what} must hold exactly one value, got {values!r}", region)
+    return values[0]
+
+
+def _text_value(value: dict, where: _Where, region: str | None) -> str:
+    texts = value.get("text")
+    if not (isinstance(texts, list) and all(isinstance(t, str) for t in texts) and texts):
+        raise where.error(f"text area must hold a list of strings, got {texts!r}", region)
+    return "\n".join(texts)
+
+
+def _read_regions(results: list, index: TextIndex, where: _Where, stats: ImportStats) -> dict[str, _Region]:
+    """Span regions first: everything else refers to them by id."""
+    regions: dict[str, _Region] = {}
+    for result in results:
+        if not isinstance(result, dict):
+            raise where.error(f"result item is not an object: {result!r}")
+        if result.get("type") != "labels":
+            continue
+        rid = result.get("id")
+        if result.get("from_name") != C.SPAN or result.get("to_name") != C.TEXT:
+            raise where.error(f"unknown from_name/to_name {result.get('from_name')!r}/{result.get('to_name')!r} "
+                              f"for a span", rid, hint=f"spans use from_name {C.SPAN!r}, to_name {C.TEXT!r}")
+        if not isinstance(rid, str) or not rid:
+            raise where.error("span region has no id")
+        if rid in regions:
+            raise where.error("two span regions share this id", rid)
+        value = result.get("value") or {}
+        label = _single(value.get("labels"), "span labels", where, rid)
+        if label not in C.SPAN_LABELS:
+            raise where.error(f"unknown label {label!r}", rid, hint=f"one of {list(C.SPAN_LABELS)}")
+        resolved = resolve_offsets(index, value.get("start"), value.get("end"), value.get("text"))
+        if isinstance(resolved, str):
+            start, end = value.get("start"), value.get("end")
+            raise where.error(resolved, rid, start if isinstance(start, int) else None,
+                              end if isinstance(end, int) else None)
+        start, end, counting = resolved
+        stats.utf16_regions += counting is Counting.UTF16
+        regions[rid] = _Region(rid, label, Span(start, end, index.text[start:end]))
+    return regions
+
+
+def _region_choice(region: _Region, name: str, value: str, where: _Where) -> None:
+    if name.startswith(C.STANCE_PREFIX):
+        target = name[len(C.STANCE_PREFIX):]
+        if target not in C.stance_targets():
+            raise where.error(f"unknown from_name {name!r} (no such stance target)", region.id)
+        if value not in label_names("stance_polarity"):
+            raise where.error(f"unknown stance {value!r} for {target}", region.id)
+        if region.label != C.CLAIM:
+            raise where.error(f"stance given on a {region.label} region; only claims take a stance", region.id)
+        if any(s.target == target for s in region.stance):
+            raise where.error(f"two stances toward {target}", region.id)
+        region.stance.append(Stance(target, value))
+        return
+    if name not in C.REGION_CHOICES:
+        raise where.error(f"unknown from_name {name!r}", region.id)
+    inventory, owner = C.REGION_CHOICES[name]
+    if owner != region.label:
+        raise where.error(f"{name} given on a {region.label} region; it belongs to {owner} regions", region.id)
+    if value not in label_names(inventory):
+        raise where.error(f"unknown label {value!r} for {name}", region.id, hint=f"one of {label_names(inventory)}")
+    if name in region.choices:
+        raise where.error(f"{name} given twice", region.id)
+    region.choices[name] = value
+
+
+def _read_controls(results: list, regions: dict[str, _Region], where: _Where) -> tuple[list[Stance], str | None, list]:
+    """Per-region choices and notes into their regions; returns document stance, document note, relations."""
+    document_stance: list[Stance] = []
+    document_note: str | None = None
+    relations = []
+    for result in results:
+        kind, name, rid = result.get("type"), result.get("from_name"), result.get("id")
+        value = result.get("value") or {}
+        if kind == "labels":
+            continue
+        if kind == "relation":
+            relations.append(result)
+            continue
+        if result.get("to_name") != C.TEXT:
+            raise where.error(f"unknown to_name {result.get('to_name')!r}", rid)
+        if kind == "choices" and isinstance(name, str) and name.startswith(C.DOCUMENT_STANCE_PREFIX):
+            target = name[len(C.DOCUMENT_STANCE_PREFIX):]
+            polarity = _single(value.get("choices"), name, where, rid)
+            if target not in C.stance_targets():
+                raise where.error(f"unknown from_name {name!r} (no such stance target)", rid)
+            if polarity not in label_names("document_stance_polarity"):
+                raise where.error(f"unknown document stance {polarity!r} for {target}", rid)
+            document_stance.append(Stance(target, polarity))
+        elif kind == "textarea" and name == C.DOCUMENT_NOTE:
+            document_note = _text_value(value, where, rid)
+        elif kind in ("choices", "textarea"):
+            if rid not in regions:
+                raise where.error(f"{kind} {name!r} refers to no span region", rid)
+            if kind == "choices":
+                _region_choice(regions[rid], name, _single(value.get("choices"), str(name), where, rid), where)
+            elif name == C.NOTE:
+                regions[rid].note = _text_value(value, where, rid)
+            else:
+                raise where.error(f"unknown from_name {name!r}", rid)
+        else:
+            raise where.error(f"unknown result type {kind!r} (from_name {name!r})", rid)
+    return document_stance, document_note, relations
+
+
+def _links(relations: list, regions: dict[str, _Region], where: _Where) -> dict[str, dict[str, list[str]]]:
+    """region id -> relation label -> target region ids, in export order; checks ends and labels."""
+    ends = {C.HOLDER: (C.CLAIM, C.ATT_CUE), C.MODIFIES: (C.CUE, C.CLAIM), C.SOURCE: (C.ATT_CUE, C.ATT_SOURCE),
+            C.CONTENT: (C.ATT_CUE, C.ATT_CONTENT), C.PARENT: (C.ATT_CUE, C.ATT_CUE)}
+    links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for relation in relations:
+        a, b = relation.get("from_id"), relation.get("to_id")
+        for end in (a, b):
+            if end not in regions:
+                raise where.error(f"dangling relation {a} -> {b}: no region {end!r}", str(end))
+        label = _single(relation.get("labels"), f"relation {a} -> {b} labels", where, a)
+        direction = relation.get("direction", "right")
+        if direction == "left":
+            a, b = b, a
+        elif direction != "right":
+            raise where.error(f"relation {a} -> {b} has direction {direction!r}; use right or left", a)
+        if label not in ends:
+            raise where.error(f"unknown relation label {label!r}", a, hint=f"one of {list(ends)}")
+        want = ends[label]
+        if (regions[a].label, regions[b].label) != want:
+            raise where.error(f"a {label!r} relation goes from a {want[0]} to a {want[1]}, not from a "
+                              f"{regions[a].label} to a {regions[b].label} ({a} -> {b})", a)
+        links[a][label].append(b)
+    return links
+
+
+def _need(region: _Region, name: str, where: _Where) -> str:
+    if name not in region.choices:
+        raise where.error(f"{region.label} region lacks {name}", region.id, region.span.start, region.span.end)
+    return region.choices[name]
+
+
+def _at_most_one(region: _Region, targets: list[str], label: str, where: _Where) -> str | None:
+    if len(targets) > 1:
+        raise where.error(f"more than one {label!r} relation from this region: {targets}", region.id)
+    return targets[0] if targets else None
+
+
+def results_to_document(results: Any, text: str, document_id: str, text_sha256: str, where: _Where,
+                        stats: ImportStats | None = None) -> DocumentAnnotations:
+    """One annotation's results as a DocumentAnnotations; the inverse of `tasks.document_results`."""
+    stats = stats or ImportStats()
+    if not isinstance(results, list):
+        raise where.error(f"result must be a list, got {type(results).__name__}")
+    regions = _read_regions(results, TextIndex.of(text), where, stats)
+    document_stance, document_note, relations = _read_controls(results, regions, where)
+    links = _links(relations, regions, where)
+    claims, cues, attributions, used = [], [], [], set()
+    for region in regions.values():
+        out = links.get(region.id, {})
+        if region.label == C.CLAIM:
+            holder_type = _need(region, "holder", where)
+            holder_id = _at_most_one(region, out.get(C.HOLDER, []), C.HOLDER, where)
+            if (holder_type == "attribution") != (holder_id is not None):
+                raise where.error(f"holder is {holder_type!r} but the claim has {'a' if holder_id else 'no'} "
+                                  "holder relation", region.id, hint="an attribution holder needs exactly one "
+                                  "'holder' relation to the attribution cue; the author needs none")
+            claims.append(Claim(region.id, document_id, region.span, _need(region, "claim_type", where),
+                                _need(region, "certainty", where), _need(region, "polarity", where),
+                                Holder(holder_type, holder_id), tuple(region.stance), region.note))
+        elif region.label == C.CUE:
+            targets = out.get(C.MODIFIES, [])
+            if not targets:
+                raise where.error("cue modifies no claim (add a 'modifies' relation to its claim)", region.id,
+                                  region.span.start, region.span.end)
+            cues.append(Cue(region.id, document_id, region.span, _need(region, "cue_kind", where),
+                            _need(region, "cue_type", where), tuple(targets), region.note))
+        elif region.label == C.ATT_CUE:
+            source = _at_most_one(region, out.get(C.SOURCE, []), C.SOURCE, where)
+            content = _at_most_one(region, out.get(C.CONTENT, []), C.CONTENT, where)
+            if content is None:
+                raise where.error("attribution has no content (add a 'content' relation)", region.id,
+                                  region.span.start, region.span.end)
+            used.update(x for x in (source, content) if x)
+            attributions.append(Attribution(
+                region.id, document_id, regions[source].span if source else None, region.span,
+                regions[content].span, _need(region, "source_type", where), _need(region, "form", where),
+                _need(region, "parc_type", where), _at_most_one(region, out.get(C.PARENT, []), C.PARENT, where),
+                region.note))
+    for region in regions.values():
+        if region.label in (C.ATT_SOURCE, C.ATT_CONTENT) and region.id not in used:
+            raise where.error(f"{region.label} region belongs to no attribution", region.id,
+                              region.span.start, region.span.end)
+        if region.label in (C.ATT_SOURCE, C.ATT_CONTENT) and (region.choices or region.stance or region.note):
+            raise where.error(f"{region.label} region carries choices or a note; put them on the attribution cue",
+                              region.id)
+    return DocumentAnnotations(document_id, text_sha256, tuple(document_stance), tuple(claims), tuple(cues),
+                               tuple(attributions), document_note)
+
+
+def _validate(doc: DocumentAnnotations, corpus: Corpus, where: _Where) -> None:
+    """Schema and reference checks of one imported document; the first error stops the import.
+
+    Uses `cash_corpus.validation.validate_layer_rows` when it is there; until then, the schema
+    validators (the references are already checked region by region above).
+    """
+    rows = doc.records()
+    try:
+        from ..validation import validate_layer_rows  # type: ignore[attr-defined]
+    except ImportError:
+        validate_layer_rows = None
+    if validate_layer_rows is not None:
+        from ..validation.findings import format_finding
+        for finding in validate_layer_rows(rows, corpus, where.file):
+            if finding.severity == "error":
+                raise where.error(format_finding(finding), finding.annotation_id, finding.start, finding.end)
+        return
+    from ..schema import validator
+    for row in rows:
+        definition = "document_record" if row["record"] == "document" else row["record"]
+        for error in validator(definition).iter_errors(row):
+            path = "/".join(str(p) for p in error.absolute_path)
+            raise where.error(f"{row['record']} is not schema-valid at {path or '/'}: {error.message}", row.get("id"))
+    for att in doc.attributions:
+        if att.parent == att.id:
+            raise where.error("attribution is its own parent", att.id)
+
+
+def annotator_name(user: Any) -> str:
+    """A layer-name-safe annotator key: the e-mail's slug if the export has it, else user<id>."""
+    if isinstance(user, dict):
+        user = user.get("email") or user.get("id")
+    if isinstance(user, int) and not isinstance(user, bool):
+        return f"user{user}"
+    if isinstance(user, str) and user:
+        slug = re.sub(r"[^a-z0-9]+", "-", user.lower()).strip("-")
+        if slug:
+            return slug[:40]
+    raise CashError(f"cannot tell who made this annotation (completed_by {user!r})")
+
+
+@dataclass
+class _Taken:
+    doc: DocumentAnnotations
+    updated: str
+    task: Any
+    annotation: Any
+    annotator: str
+
+
+def _annotation_units(task: dict, drafts: bool, stats: ImportStats):
+    """(kind, object, user) for each annotation (and draft, when asked); counts cancelled ones."""
+    for annotation in task.get("annotations") or []:
+        if annotation.get("was_cancelled"):
+            stats.cancelled += 1
+            continue
+        stats.annotations += 1
+        yield "annotation", annotation, annotation.get("completed_by")
+    if drafts:
+        for draft in task.get("drafts") or []:
+            stats.drafts += 1
+            yield "draft", draft, draft.get("user") or draft.get("created_username")
+
+
+def _corpus_index(corpus: Corpus) -> dict[str, str]:
+    return {meta["id"]: meta["sha256"] for meta in corpus.documents()}
+
+
+def _check_task(task: dict, number: int, known: dict[str, str], where: _Where, corpus: Corpus) -> tuple[str, str, str]:
+    """(document id, text, sha256) of a task whose text is exactly the corpus text."""
+    data = task.get("data")
+    if not isinstance(data, dict):
+        raise where.error("task has no data object")
+    document_id = data.get("document_id")
+    if document_id not in known:
+        raise where.error(f"unknown document {document_id!r}: not in this corpus",
+                          hint="push tasks made by `cash ls tasks` from this corpus")
+    where.document_id = document_id
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise where.error("task data has no text")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if digest != known[document_id] or data.get("text_sha256") != known[document_id]:
+        raise where.error(f"task text (sha256 {digest[:12]}…, declared {str(data.get('text_sha256'))[:12]}…) "
+                          f"is not the corpus text (sha256 {known[document_id][:12]}…)",
+                          hint="the document changed since the tasks were made: re-annotate the current text")
+    return document_id, corpus.text(document_id), known[document_id]
+
+
+def read_export(corpus: Corpus, export: Path, *, drafts: bool = False,
+                stats: ImportStats | None = None) -> tuple[ImportStats, list[_Taken]]:
+    """Every usable annotation of the export as checked documents (raises on the first problem)."""
+    stats = stats or ImportStats()
+    known = _corpus_index(corpus)
+    taken: list[_Taken] = []
+    for number, task in iter_export_tasks(export):
+        stats.tasks += 1
+        where = _Where(str(export), task.get("id", f"#{number}"))
+        document_id, text, digest = _check_task(task, number, known, where, corpus)
+        units = list(_annotation_units(task, drafts, stats))
+        if not units:
+            stats.unannotated += 1
+        for kind, unit, user in units:
+            where.annotation = f"{unit.get('id')}" if kind == "annotation" else f"draft {unit.get('id')}"
+            try:
+                annotator = annotator_name(user)
+            except CashError as exc:
+                raise where.error(exc.message) from exc
+            doc = results_to_document(unit.get("result"), text, document_id, digest, where, stats)
+            _validate(doc, corpus, where)
+            updated = str(unit.get("updated_at") or unit.get("created_at") or "")
+            taken.append(_Taken(doc, updated, where.task, where.annotation, annotator))
+    return stats, taken
+
+
+def group_layers(taken: list[_Taken], layer: str, annotators: str, latest: bool) -> dict[str, list[_Taken]]:
+    """Layer name -> one annotation per document; refuses two for one document unless `latest`."""
+    if annotators not in (SPLIT, MERGE):
+        raise UsageError(f"--annotators must be {SPLIT} or {MERGE}, not {annotators!r}")
+    chosen: dict[str, dict[str, _Taken]] = defaultdict(dict)
+    for item in taken:
+        name = layer if annotators == MERGE else f"{layer}-{item.annotator}"
+        if not is_valid_layer_name(name):
+            raise UsageError(f"layer name {name!r} is not valid", hint="lowercase letters, digits, '-' and '_'")
+        previous = chosen[name].get(item.doc.document_id)
+        if previous is not None and not latest:
+            raise CashError(f"task {item.task}: annotations {previous.annotation} and {item.annotation} both "
+                            f"annotate this document for layer {name!r}", Location(document_id=item.doc.document_id),
+                            hint="pass --latest to keep the most recently updated one, or --annotators split")
+        if previous is None or (item.updated, str(item.annotation)) > (previous.updated, str(previous.annotation)):
+            chosen[name][item.doc.document_id] = item
+    return {name: list(docs.values()) for name, docs in chosen.items()}
+
+
+def layer_header(name: str, items: list[_Taken], corpus: Corpus, guideline_version: str, tool: str) -> LayerHeader:
+    """Provenance from the export itself (annotators, last update), so a re-import gives the same header."""
+    people = sorted({item.annotator for item in items})
+    dates = [item.updated[:10] for item in items if re.match(r"^\d{4}-\d{2}-\d{2}", item.updated)]
+    return LayerHeader(name, schema_version(), Provenance(
+        "manual", "Label Studio annotator " + ", ".join(people), guideline_version,
+        max(dates) if dates else date.today().isoformat(), tool,
+        None), corpus.version)
+
+
+def _same_as_file(path: Path, rows) -> bool:
+    """Whether the file already holds exactly these rows (compared line by line, streaming)."""
+    with open(path, encoding="utf-8") as handle:
+        for line, row in zip_longest(handle, rows):
+            if line is None or row is None or line.rstrip("\n") != dumps_line(row):
+                return False
+    return True
+
+
+def import_export(corpus: Corpus, export: Path, layer: str, *, annotators: str = SPLIT, drafts: bool = False,
+                  latest: bool = False, overwrite: bool = False, guideline_version: str | None = None,
+                  tool: str = "Label Studio") -> ImportStats:
+    """Validate the whole export, then write its layers; an unchanged layer is left untouched."""
+    if not is_valid_layer_name(layer):
+        raise UsageError(f"invalid layer name {layer!r}", hint="lowercase letters, digits, '-' and '_'")
+    stats, taken = read_export(corpus, export, drafts=drafts)
+    layers = group_layers(taken, layer, annotators, latest)
+    plans = []
+    for name, items in sorted(layers.items()):
+        header = layer_header(name, items, corpus, guideline_version or schema_version(), tool)
+        documents = [item.doc for item in items]
+        path = corpus.paths.layer_path(name)
+        if path.exists():
+            if _same_as_file(path, layer_rows(header, documents)):
+                stats.unchanged.append(name)
+                continue
+            if not overwrite:
+                raise CashError(f"importing would change existing layer {name!r}; refusing to overwrite annotations",
+                                Location(file=str(path)), hint="pass --overwrite to replace it deliberately")
+        plans.append((name, path, header, documents))
+    for name, path, header, documents in plans:
+        write_layer(path, header, documents, overwrite=True)
+        stats.written.append(name)
+    return stats

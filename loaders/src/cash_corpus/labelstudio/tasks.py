@@ -1,0 +1,160 @@
+"""CASH -> Label Studio: one task per document, annotation layers as Label Studio results.
+
+`document_results` is the exact inverse of `importer.results_to_document`: region ids are the
+annotation ids (an attribution's source/content regions get `<id>#source` / `<id>#content`, which
+can never clash with an annotation id), so a layer survives tasks -> Label Studio -> import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..corpus import Corpus, decode_text, sha256_bytes
+from ..errors import CashError, Location
+from ..layers import iter_documents, read_header
+from ..records import Attribution, Claim, Cue, DocumentAnnotations, LayerHeader, Span
+from . import config as C
+from .offsets import Counting, TextIndex
+
+
+def _region(rid: str, span: Span, label: str, index: TextIndex, counting: Counting) -> dict[str, Any]:
+    start, end = span.start, span.end
+    if counting is Counting.UTF16:
+        start, end = index.code_point_to_utf16(start), index.code_point_to_utf16(end)
+    return {"id": rid, "type": "labels", "from_name": C.SPAN, "to_name": C.TEXT,
+            "value": {"start": start, "end": end, "text": span.text, "labels": [label]}}
+
+
+def _per_region(region: dict, from_name: str, kind: str, payload: dict) -> dict[str, Any]:
+    """A per-region choice or text area: same id, repeating the region's start/end as Label Studio does."""
+    value = {"start": region["value"]["start"], "end": region["value"]["end"], **payload}
+    return {"id": region["id"], "type": kind, "from_name": from_name, "to_name": C.TEXT, "value": value}
+
+
+def _choice(region: dict, from_name: str, value: str) -> dict[str, Any]:
+    return _per_region(region, from_name, "choices", {"choices": [value]})
+
+
+def _note(region: dict, note: str | None) -> list[dict[str, Any]]:
+    return [] if note is None else [_per_region(region, C.NOTE, "textarea", {"text": [note]})]
+
+
+def _relation(from_id: str, to_id: str, label: str) -> dict[str, Any]:
+    return {"type": "relation", "from_id": from_id, "to_id": to_id, "direction": "right", "labels": [label]}
+
+
+def source_region_id(attribution_id: str) -> str:
+    return f"{attribution_id}#source"
+
+
+def content_region_id(attribution_id: str) -> str:
+    return f"{attribution_id}#content"
+
+
+def _claim_results(claim: Claim, index: TextIndex, counting: Counting) -> list[dict]:
+    region = _region(claim.id, claim.span, C.CLAIM, index, counting)
+    out = [region, _choice(region, "claim_type", claim.claim_type), _choice(region, "certainty", claim.certainty),
+           _choice(region, "polarity", claim.polarity), _choice(region, "holder", claim.holder.type)]
+    seen: set[str] = set()
+    for stance in claim.stance:
+        if stance.target in seen:
+            raise CashError(f"claim has two stances toward {stance.target}; one Choices per target cannot hold both",
+                            Location(document_id=claim.document_id, annotation_id=claim.id))
+        seen.add(stance.target)
+        out.append(_choice(region, C.stance_control(stance.target), stance.polarity))
+    return out + _note(region, claim.note)
+
+
+def _cue_results(cue: Cue, index: TextIndex, counting: Counting) -> list[dict]:
+    region = _region(cue.id, cue.span, C.CUE, index, counting)
+    return [region, _choice(region, "cue_kind", cue.kind), _choice(region, "cue_type", cue.cue_type),
+            *_note(region, cue.note)]
+
+
+def _attribution_results(att: Attribution, index: TextIndex, counting: Counting) -> list[dict]:
+    region = _region(att.id, att.cue, C.ATT_CUE, index, counting)
+    out = [region, _choice(region, "source_type", att.source_type), _choice(region, "form", att.form),
+           _choice(region, "parc_type", att.parc_type), *_note(region, att.note)]
+    if att.source is not None:
+        out.append(_region(source_region_id(att.id), att.source, C.ATT_SOURCE, index, counting))
+    out.append(_region(content_region_id(att.id), att.content, C.ATT_CONTENT, index, counting))
+    return out
+
+
+def _relations(doc: DocumentAnnotations) -> list[dict]:
+    out = []
+    for att in doc.attributions:
+        if att.source is not None:
+            out.append(_relation(att.id, source_region_id(att.id), C.SOURCE))
+        out.append(_relation(att.id, content_region_id(att.id), C.CONTENT))
+        if att.parent is not None:
+            out.append(_relation(att.id, att.parent, C.PARENT))
+    for claim in doc.claims:
+        if claim.holder.attribution_id is not None:
+            out.append(_relation(claim.id, claim.holder.attribution_id, C.HOLDER))
+    for cue in doc.cues:
+        out += [_relation(cue.id, claim_id, C.MODIFIES) for claim_id in cue.claims]
+    return out
+
+
+def document_results(doc: DocumentAnnotations, text: str, counting: Counting = Counting.CODE_POINTS) -> list[dict]:
+    """All of one document's annotations as Label Studio results (regions, choices, notes, relations)."""
+    index = TextIndex.of(text)
+    out: list[dict] = []
+    for att in doc.attributions:
+        out += _attribution_results(att, index, counting)
+    for claim in doc.claims:
+        out += _claim_results(claim, index, counting)
+    for cue in doc.cues:
+        out += _cue_results(cue, index, counting)
+    out += _relations(doc)
+    for n, stance in enumerate(doc.document_stance):
+        out.append({"id": f"document-stance-{n}", "type": "choices", "from_name": C.document_stance_control(stance.target),
+                    "to_name": C.TEXT, "value": {"choices": [stance.polarity]}})
+    if doc.note is not None:
+        out.append({"id": "document-note", "type": "textarea", "from_name": C.DOCUMENT_NOTE, "to_name": C.TEXT,
+                    "value": {"text": [doc.note]}})
+    return out
+
+
+def model_version(header: LayerHeader) -> str:
+    """Layer name + provenance, so a prediction says where it came from."""
+    p = header.provenance
+    return f"{header.layer} ({p.method}; {p.annotator}; {p.tool or 'no tool'}; guidelines {p.guideline_version}; {p.date})"
+
+
+def task_data(corpus: Corpus, document_id: str) -> dict[str, Any]:
+    data = corpus.raw_bytes(document_id)
+    return {"text": decode_text(data, document_id), "document_id": document_id,
+            "text_sha256": sha256_bytes(data), "corpus_version": corpus.version}
+
+
+def iter_tasks(corpus: Corpus, layers: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
+    """One task per corpus document, with a prediction from each layer that annotates it.
+
+    Texts are streamed one document at a time; each requested layer is held as records (small
+    next to the texts) keyed by document id, so tasks come out in corpus order.
+    """
+    layer_docs: list[tuple[LayerHeader, dict[str, DocumentAnnotations]]] = []
+    for name in layers:
+        path = corpus.paths.layer_path(name)
+        if not path.is_file():
+            raise CashError("no such annotation layer", Location(file=str(path)))
+        layer_docs.append((read_header(path), {d.document_id: d for d in iter_documents(path)}))
+    for meta in corpus.documents():
+        data = task_data(corpus, meta["id"])
+        task: dict[str, Any] = {"data": data}
+        predictions = []
+        for header, docs in layer_docs:
+            doc = docs.get(meta["id"])
+            if doc is None:
+                continue
+            if doc.text_sha256 != data["text_sha256"]:
+                raise CashError("layer annotates another version of this text (sha256 differs)",
+                                Location(file=str(corpus.paths.layer_path(header.layer)), document_id=meta["id"]))
+            predictions.append({"model_version": model_version(header),
+                                "result": document_results(doc, data["text"])})
+        if predictions:
+            task["predictions"] = predictions
+        yield task
