@@ -23,7 +23,7 @@ from .jsonl import atomic_writer, dumps_line, read_json, read_jsonl, write_json
 from .paths import CorpusPaths, is_valid_document_id
 from .records import Structure
 from .schema import label_names
-from .segment import default_zones, sentences_and_tokens
+from .segment import SEGMENTER, default_zones, sentences_and_tokens
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -92,7 +92,7 @@ def build_structure(doc_id: str, text: str, text_sha256: str,
                     zone_overrides: Mapping[int, str] | None = None) -> Structure:
     zones = default_zones(text, zone_overrides)
     sentences, tokens = sentences_and_tokens(text, zones)
-    return Structure(doc_id, text_sha256, tuple(zones), "corrected" if zone_overrides else "default",
+    return Structure(doc_id, text_sha256, tuple(zones), "corrected" if zone_overrides else "default", SEGMENTER,
                      tuple(sentences), tuple(tokens))
 
 

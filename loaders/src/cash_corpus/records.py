@@ -209,15 +209,18 @@ class Structure:
     text_sha256: str
     zones: tuple[Zone, ...]
     zones_source: str
+    segmenter: str
     sentences: tuple[tuple[int, int], ...]
     tokens: tuple[tuple[int, int], ...]
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Structure":
         return cls(d["document_id"], d["text_sha256"], tuple(Zone(z["type"], z["start"], z["end"]) for z in d["zones"]),
-                   d["zones_source"], tuple(tuple(p) for p in d["sentences"]), tuple(tuple(p) for p in d["tokens"]))
+                   d["zones_source"], d["segmenter"], tuple(tuple(p) for p in d["sentences"]),
+                   tuple(tuple(p) for p in d["tokens"]))
 
     def to_dict(self) -> dict[str, Any]:
         return {"document_id": self.document_id, "text_sha256": self.text_sha256,
                 "zones": [z.to_dict() for z in self.zones], "zones_source": self.zones_source,
+                "segmenter": self.segmenter,
                 "sentences": [list(p) for p in self.sentences], "tokens": [list(p) for p in self.tokens]}
