@@ -1,0 +1,117 @@
+"""`cash validate`: every record against the JSON Schema, plus every cross-field invariant it implies.
+
+Entry points (others call these):
+- `validate_root(root)`: corpus/, schema/ and every annotations/*.jsonl of a corpus root;
+- `validate_paths(paths, root)`: layer files, annotation folders or corpus roots;
+- `validate_layer_rows(rows, corpus, file)`: in-memory rows of one layer (header first), e.g.
+  before the Label Studio importer writes anything;
+- `Finding`, `Finding.to_dict()`, `format_finding(f)`, `errors(findings)`.
+Nothing here writes a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..corpus import Corpus
+from ..errors import Location, UsageError
+from ..paths import CorpusPaths
+from .corpus_checks import check_corpus, check_schema_file
+from .findings import CODES, ERROR, WARNING, Finding, errors, format_finding
+from .index import CorpusIndex
+from .layer_checks import check_layer
+from .reading import iter_lines
+
+__all__ = ["CODES", "ERROR", "WARNING", "Finding", "errors", "format_finding", "validate_root",
+           "validate_paths", "validate_layer_rows", "validate_layer_file"]
+
+
+def _display(root: Path | None):
+    """File names in findings: relative to the corpus root when inside it, else as given."""
+    def show(path: Path) -> str:
+        if root is not None:
+            try:
+                return str(Path(path).resolve().relative_to(root.resolve()))
+            except ValueError:
+                pass
+        return str(path)
+    return show
+
+
+def is_corpus_root(path: Path) -> bool:
+    return (path / "corpus" / "corpus.json").is_file()
+
+
+def validate_root(root: Path) -> list[Finding]:
+    """Everything under a corpus root: schema/ (if present), corpus/, every annotations/*.jsonl."""
+    root = Path(root)
+    if not root.is_dir():
+        raise UsageError("not a folder", Location(file=str(root)))
+    paths = CorpusPaths(root)
+    show = _display(root)
+    findings: list[Finding] = []
+    schema_file = root / "schema" / "cash.schema.json"
+    if schema_file.is_file():
+        findings += check_schema_file(schema_file, show(schema_file))
+    findings += check_corpus(paths, show)
+    index = CorpusIndex.build(Corpus(paths))
+    for layer in sorted(paths.annotations_dir.glob("*.jsonl")) if paths.annotations_dir.is_dir() else ():
+        findings += _layer_file(layer, index, show)
+    return findings
+
+
+def validate_layer_file(path: Path, root: Path) -> list[Finding]:
+    """One layer file checked against the corpus at `root` (streamed, document by document)."""
+    return _layer_file(Path(path), CorpusIndex.build(Corpus.at(root)), _display(root))
+
+
+def _layer_file(path: Path, index: CorpusIndex, show) -> list[Finding]:
+    file = show(path)
+    return list(check_layer(iter_lines(path, file), index, file, path.stem))
+
+
+def validate_layer_rows(rows: Iterable[dict[str, Any]], corpus: Corpus, file: str, *,
+                        fast: bool = True) -> list[Finding]:
+    """In-memory rows of one layer file, in order, header first; `file` names it (its stem is the layer).
+
+    Row i is reported as line i + 1. `fast=False` skips the compiled fast path and asks
+    jsonschema about every row (same findings, slower; used to prove the two agree).
+    """
+    index = CorpusIndex.build(corpus)
+    numbered = ((number, row) for number, row in enumerate(rows, start=1))
+    return list(check_layer(numbered, index, file, Path(file).stem, fast=fast))
+
+
+def validate_paths(paths: list[Path], root: Path | None) -> list[Finding]:
+    """Each PATH: a corpus root (validated whole), an annotations folder, or one layer file."""
+    findings: list[Finding] = []
+    for path in map(Path, paths):
+        if not path.exists():
+            raise UsageError("no such file or folder", Location(file=str(path)))
+        if path.is_dir() and is_corpus_root(path):
+            findings += validate_root(path)
+        elif path.is_dir():
+            owner = path.parent if is_corpus_root(path.parent) else _need(root, path)
+            index = CorpusIndex.build(Corpus.at(owner))
+            layers = sorted(path.glob("*.jsonl"))
+            if not layers:
+                raise UsageError("folder holds no corpus/ and no *.jsonl layer files", Location(file=str(path)))
+            for layer in layers:
+                findings += _layer_file(layer, index, _display(owner))
+        elif path.suffix == ".jsonl":
+            owner = path.resolve().parents[1]
+            owner = owner if path.parent.name == "annotations" and is_corpus_root(owner) else _need(root, path)
+            findings += validate_layer_file(path, owner)
+        else:
+            raise UsageError("expected a corpus root, an annotations folder or a .jsonl layer file",
+                             Location(file=str(path)))
+    return findings
+
+
+def _need(root: Path | None, path: Path) -> Path:
+    if root is None or not is_corpus_root(root):
+        raise UsageError("cannot tell which corpus this layer belongs to", Location(file=str(path)),
+                         hint="pass --root CORPUS_ROOT")
+    return root

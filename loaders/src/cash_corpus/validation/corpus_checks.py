@@ -1,0 +1,219 @@
+"""Checks of the corpus folder: corpus.json, documents.jsonl, the raw texts, structure.jsonl; and the schema file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from ..paths import CorpusPaths, is_valid_document_id
+from ..schema import LABEL_SETS, is_supported_schema_version
+from .findings import Finding, finding
+from .reading import iter_lines, read_json_file
+from .shapes import schema_findings
+
+SEMVER_KEYS = ("version", "schema_version")
+
+
+@dataclass
+class _DocumentFacts:
+    """What structure.jsonl is checked against: documents.jsonl line, sha256, length in code points."""
+
+    line: int
+    sha256: str
+    length: int
+    has_structure: bool = False
+
+
+def check_schema_file(path: Path, file: str) -> Iterator[Finding]:
+    """The schema is a valid JSON Schema 2020-12 and every label inventory is oneOf/const with a description."""
+    schema, problems = read_json_file(path, file)
+    yield from problems
+    if schema is None:
+        return
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        yield finding("schema-invalid", f"not a valid JSON Schema: {exc.message}", file=file,
+                      found="/".join(map(str, exc.path)) or None)
+        return
+    defs = schema.get("$defs", {}) if isinstance(schema, dict) else {}
+    for name in LABEL_SETS:
+        options = defs.get(name, {}).get("oneOf") if isinstance(defs.get(name), dict) else None
+        if not isinstance(options, list) or not all(
+                isinstance(o, dict) and isinstance(o.get("const"), str) and o.get("description") for o in options):
+            yield finding("schema-invalid", f"label inventory $defs/{name} is not oneOf/const with descriptions",
+                          file=file, expected="oneOf: [{const, title, description, examples}, …]",
+                          hint="label inventories drive validation, Label Studio and the guidelines")
+
+
+def check_corpus(paths: CorpusPaths, display) -> Iterator[Finding]:
+    """All corpus-level findings; `display(path)` gives the file name to report."""
+    yield from _corpus_info(paths, display)
+    facts: dict[str, _DocumentFacts] = {}
+    yield from _documents(paths, display, facts)
+    yield from _orphan_texts(paths, display, facts)
+    yield from _structures(paths, display, facts)
+    documents_file = display(paths.documents)
+    for doc_id, fact in facts.items():
+        if not fact.has_structure and paths.structure.is_file():
+            yield finding("structure-missing", "document has no structure.jsonl record", file=documents_file,
+                          line=fact.line, document_id=doc_id, hint="documents enter through `cash add`, which writes it")
+
+
+def _corpus_info(paths: CorpusPaths, display) -> Iterator[Finding]:
+    file = display(paths.corpus_info)
+    info, problems = read_json_file(paths.corpus_info, file)
+    yield from problems
+    if info is None:
+        return
+    if not isinstance(info, dict):
+        yield finding("corpus-info-invalid", "corpus.json is not a JSON object", file=file)
+        return
+    if not isinstance(info.get("name"), str) or not info.get("name"):
+        yield finding("corpus-info-invalid", "corpus.json lacks a name", file=file, expected="name: a string")
+    for key in SEMVER_KEYS:
+        value = info.get(key)
+        if not isinstance(value, str) or schema_findings(value, "semver", {}):
+            yield finding("corpus-info-invalid", f"corpus.json {key} is missing or not MAJOR.MINOR.PATCH",
+                          file=file, found=None if value is None else repr(value), expected="e.g. 1.0.0")
+        elif key == "schema_version" and not is_supported_schema_version(value):
+            yield finding("schema-version-unsupported", "corpus schema version not supported by this package",
+                          file=file, found=value, expected="same MAJOR, not newer than the shipped schema",
+                          hint="upgrade cash-corpus")
+
+
+def _documents(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -> Iterator[Finding]:
+    file = display(paths.documents)
+    if not paths.documents.is_file():
+        yield finding("file-missing", "file missing", file=file)
+        return
+    for number, record in iter_lines(paths.documents, file):
+        if isinstance(record, Finding):
+            yield record
+            continue
+        doc_id = record.get("id")
+        problems = schema_findings(record, "document_metadata", {"file": file, "line": number, "document_id": doc_id})
+        yield from problems
+        if not is_valid_document_id(doc_id):
+            continue
+        where = {"file": file, "line": number, "document_id": doc_id}
+        if doc_id in facts:
+            yield finding("document-duplicate", "document id listed twice in documents.jsonl",
+                          found=f"first on line {facts[doc_id].line}", hint="ids are unique", **where)
+            continue
+        sha = record.get("sha256") if isinstance(record.get("sha256"), str) else ""
+        length = record.get("length") if isinstance(record.get("length"), int) else -1
+        facts[doc_id] = _DocumentFacts(number, sha, length)
+        yield from _text(paths, display, doc_id, sha, length, where)
+
+
+def _text(paths: CorpusPaths, display, doc_id: str, sha: str, length: int, where: dict[str, Any]) -> Iterator[Finding]:
+    """The raw text exists, is UTF-8, and matches its recorded sha256 and length (read once)."""
+    path = paths.text_path(doc_id)
+    if not path.is_file():
+        yield finding("text-missing", "raw text file missing", found=display(path),
+                      hint="restore it from the release or re-add the document", **where)
+        return
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if sha and digest != sha:
+        yield finding("text-sha256-mismatch", "raw text differs from its recorded sha256", found=digest,
+                      expected=sha, hint="texts are never edited in place; restore the original bytes", **where)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield finding("text-not-utf8", f"raw text is not UTF-8 at byte {exc.start}", hint="texts are UTF-8", **where)
+        return
+    if length >= 0 and len(text) != length:
+        yield finding("text-length-mismatch", "raw text length (code points) differs from documents.jsonl",
+                      found=str(len(text)), expected=str(length), **where)
+
+
+def _orphan_texts(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -> Iterator[Finding]:
+    if not paths.texts_dir.is_dir():
+        return
+    with os.scandir(paths.texts_dir) as entries:
+        names = sorted(entry.name for entry in entries if entry.is_file() and not entry.name.startswith("."))
+    for name in names:
+        if not (name.endswith(".txt") and name[:-4] in facts):
+            yield finding("text-orphan", "text file that no document record lists",
+                          file=display(paths.texts_dir / name), hint="add it with `cash add`, or remove it")
+
+
+def _structures(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -> Iterator[Finding]:
+    file = display(paths.structure)
+    if not paths.structure.is_file():
+        yield finding("file-missing", "file missing", file=file)
+        return
+    seen: set[str] = set()
+    for number, record in iter_lines(paths.structure, file):
+        if isinstance(record, Finding):
+            yield record
+            continue
+        doc_id = record.get("document_id")
+        where = {"file": file, "line": number, "document_id": doc_id}
+        problems = schema_findings(record, "structure_record", where)
+        yield from problems
+        if not is_valid_document_id(doc_id):
+            continue
+        if doc_id in seen:
+            yield finding("document-duplicate", "document listed twice in structure.jsonl", **where)
+            continue
+        seen.add(doc_id)
+        fact = facts.get(doc_id)
+        if fact is None:
+            yield finding("document-unknown", "structure for a document not in documents.jsonl", **where)
+            continue
+        fact.has_structure = True
+        if problems:
+            continue
+        if record["text_sha256"] != fact.sha256:
+            yield finding("text-version-mismatch", "structure was computed on another version of the text",
+                          found=record["text_sha256"], expected=fact.sha256, hint="recompute the structure", **where)
+            continue
+        yield from _zones(record["zones"], fact.length, where)
+        for key in ("sentences", "tokens"):
+            yield from _ordered_spans(key, record[key], fact.length, where)
+
+
+def _zones(zones: list[dict[str, Any]], length: int, where: dict[str, Any]) -> Iterator[Finding]:
+    """Zones cover [0, length) exactly once, in order: report every gap and overlap."""
+    starts = np.array([z["start"] for z in zones], dtype=np.int64)
+    ends = np.array([z["end"] for z in zones], dtype=np.int64)
+    yield from _ordered_spans("zones", [[int(s), int(e)] for s, e in zip(starts, ends)], length, where,
+                              check_order=False)
+    bounds_start = np.concatenate(([0], ends))          # where each zone should start
+    bounds_end = np.concatenate((starts, [length]))     # where the previous zone should end
+    for i in np.flatnonzero(bounds_end > bounds_start):
+        yield finding("zones-gap", "characters covered by no zone", **where, start=int(bounds_start[i]),
+                      end=int(bounds_end[i]), hint="zones must cover the text exactly once")
+    for i in np.flatnonzero(starts[1:] < ends[:-1]):
+        yield finding("zones-overlap", f"zone {i + 1} overlaps or precedes zone {i}", **where,
+                      start=int(starts[i + 1]), end=int(min(ends[i], ends[i + 1])),
+                      hint="zones are sorted and disjoint")
+
+
+def _ordered_spans(key: str, pairs: list[list[int]], length: int, where: dict[str, Any],
+                   check_order: bool = True) -> Iterator[Finding]:
+    """Sentence/token (or zone) offsets: inside the text, non-empty, sorted and disjoint."""
+    if not pairs:
+        return
+    array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    starts, ends = array[:, 0], array[:, 1]
+    bad = (starts < 0) | (ends > length) | (starts >= ends)
+    if check_order:
+        bad[1:] |= starts[1:] < ends[:-1]
+    for i in np.flatnonzero(bad):
+        s, e = int(starts[i]), int(ends[i])
+        why = ("start >= end" if s >= e else "outside the text" if s < 0 or e > length
+               else "overlaps or precedes the previous one")
+        yield finding("structure-offset-invalid", f"$.{key}[{i}]: {why}", **where, start=s, end=e,
+                      expected=f"sorted, disjoint, non-empty spans within [0, {length})")

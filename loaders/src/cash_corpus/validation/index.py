@@ -1,0 +1,47 @@
+"""What layer checks need to know about the corpus: each document's sha256, and its text on demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..corpus import Corpus, decode_text
+from ..errors import CashError
+from ..paths import is_valid_document_id
+from .reading import iter_lines
+
+
+@dataclass
+class CorpusIndex:
+    """document id -> sha256 from documents.jsonl, plus the corpus version; texts are read one at a time."""
+
+    corpus: Corpus
+    sha256: dict[str, str] = field(default_factory=dict)
+    version: str | None = None
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> "CorpusIndex":
+        """Read documents.jsonl leniently (bad lines are the corpus checks' business, not this index's)."""
+        index = cls(corpus)
+        path = corpus.paths.documents
+        if path.is_file():
+            for _, record in iter_lines(path, str(path)):
+                if isinstance(record, dict) and is_valid_document_id(record.get("id")) \
+                        and isinstance(record.get("sha256"), str):
+                    index.sha256.setdefault(record["id"], record["sha256"])
+        try:
+            info = corpus.info()
+            index.version = info.get("version") if isinstance(info, dict) else None
+        except (OSError, CashError):  # a broken corpus.json is reported by the corpus checks
+            index.version = None
+        return index
+
+    def text(self, doc_id: str) -> str | None:
+        """The raw text, or None if its file is missing or not UTF-8 (reported by the caller)."""
+        path: Path = self.corpus.paths.text_path(doc_id)
+        if not path.is_file():
+            return None
+        try:
+            return decode_text(path.read_bytes(), str(path))
+        except (OSError, CashError):  # not UTF-8: reported by the corpus checks
+            return None
