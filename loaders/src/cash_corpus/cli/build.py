@@ -1,7 +1,41 @@
-"""`cash build` commands (to be implemented)."""
+"""`cash build`: Parquet + dataset card YAML + croissant.json for Hugging Face `datasets`."""
 
 from __future__ import annotations
 
+import argparse
+
+from ..hf.publish import stale_files, write_build
+
 
 def register(subparsers) -> None:
-    pass
+    build = subparsers.add_parser(
+        "build", help="build data/ Parquet, the README card YAML and croissant.json for `datasets`",
+        description="Derive data/<config>/test-*.parquet from corpus/ and annotations/ (deterministic: a rebuild "
+        "is byte-identical), rewrite the YAML front matter of README.md (human text kept) and croissant.json. "
+        "Configs: documents (default), claims, cues, attributions, sentences from the gold layer; <kind>-<layer> "
+        "for every other layer. With --check, write nothing and exit 1 naming every stale file.")
+    build.add_argument("--check", action="store_true", help="compare with a fresh build instead of writing")
+    build.add_argument("--shard-size", type=int, default=None, metavar="N",
+                       help="documents per Parquet shard (default: as recorded in the card, else 50000)")
+    build.set_defaults(handler=run_build)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from . import resolve_root
+    root = resolve_root(args)
+    if args.check:
+        problems = stale_files(root, args.shard_size)
+        for line in problems:
+            print(f"cash build: stale: {line}")
+        if problems:
+            print("cash build: the committed build is stale; run `cash build` and commit data/, README.md, croissant.json")
+            return 1
+        print("cash build: up to date")
+        return 0
+    outcome = write_build(root, args.shard_size)
+    plan = outcome.plan
+    for summary in plan.configs:
+        print(f"{summary.name}: {summary.num_rows} rows in {len(summary.files)} file(s)")
+    print(f"fingerprint sha256:{plan.fingerprint}; {len(outcome.written)} file(s) written, "
+          f"{len(outcome.removed)} removed")
+    return 0

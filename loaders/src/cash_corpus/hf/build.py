@@ -1,0 +1,261 @@
+"""`cash build`: Parquet files for Hugging Face `datasets`, derived from corpus/ + annotations/.
+
+`datasets` 4.0+ runs no loading scripts, so the corpus ships data files plus the card YAML in
+README.md. Everything here is deterministic (rows in document-id order, fixed writer options),
+so a rebuild of unchanged sources is byte-identical and `--check` can compare bytes.
+
+Layout: `data/<config>/test-<i>-of-<K>.parquet`. Config names: `documents` (default), `claims`,
+`cues`, `attributions`, `sentences` read the `gold` layer; every other layer L gets the same
+five configs named `<kind>-L` (e.g. `claims-pass-a`). While a layer is missing (gold before it
+lands), its configs still exist with the right features and no annotations.
+
+Scale: documents are streamed in id order through byte-offset indexes of documents.jsonl and
+structure.jsonl (one id -> offset map in memory, never the records), `shard_size` documents at a
+time; `build_shard` (rows of one shard -> Parquet bytes) is pure, so a distributed engine can
+run it per shard.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..corpus import Corpus, decode_text, sha256_bytes
+from ..errors import CashError, Location, UsageError
+from ..layers import iter_documents, layer_names, read_header
+from ..paths import CorpusPaths
+from ..records import DocumentAnnotations, Span, Structure
+from ..schema import is_supported_schema_version
+from .features import CONFIG_KINDS, config_features
+from .rows import DocumentInput, shard_rows
+
+GOLD = "gold"
+SPLIT = "test"
+DEFAULT_SHARD_SIZE = 50_000
+PARQUET_SUFFIX = ".parquet"
+ROW_GROUP_SIZE = 10_000
+
+
+def config_name(kind: str, layer: str) -> str:
+    """`claims` for gold, `claims-pass-a` for layer pass-a: stable names users can rely on."""
+    return kind if layer == GOLD else f"{kind}-{layer}"
+
+
+def shard_file_name(index: int, count: int) -> str:
+    return f"{SPLIT}-{index:05d}-of-{count:05d}{PARQUET_SUFFIX}"
+
+
+def built_layers(paths: CorpusPaths) -> list[str]:
+    """gold (always, present or not) then every other layer on disk, by name."""
+    return [GOLD] + [name for name in layer_names(paths) if name != GOLD]
+
+
+# ---------------------------------------------------------------- shard -> Parquet (pure)
+
+def encode_rows(kind: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
+    """Rows (labels as strings) -> Arrow table with the config's exact schema (labels as ints)."""
+    features = config_features(kind)
+    encoded = []
+    for row in rows:
+        try:
+            encoded.append(features.encode_example(row))
+        except (ValueError, KeyError) as exc:
+            raise CashError(f"cannot encode {kind} row: {exc}",
+                            Location(document_id=row.get("document_id", row.get("id")), annotation_id=row.get("id")),
+                            hint="labels must be in the schema's inventories; run `cash validate`") from exc
+    return pa.Table.from_pylist(encoded, schema=features.arrow_schema)
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    """Parquet with fixed options, so equal tables give equal bytes (HF features in the schema metadata)."""
+    sink = io.BytesIO()
+    with pq.ParquetWriter(sink, table.schema, compression="zstd", compression_level=9, use_dictionary=True,
+                          write_statistics=True, store_schema=True) as writer:
+        if table.num_rows:  # an empty table gets no row group: `datasets` cannot read a 0-row group
+            writer.write_table(table, row_group_size=ROW_GROUP_SIZE)
+    return sink.getvalue()
+
+
+def build_shard(kind: str, documents: Iterable[DocumentInput]) -> bytes:
+    """The per-shard build: the documents of one shard -> the Parquet bytes of config kind `kind`."""
+    return parquet_bytes(encode_rows(kind, shard_rows(kind, documents)))
+
+
+# ---------------------------------------------------------------- reading the sources, streamed
+
+def line_offsets(path: Path, key: str) -> dict[str, int]:
+    """Map record[key] -> byte offset of its line, so records can be read one at a time later."""
+    index: dict[str, int] = {}
+    if not path.exists():
+        return index
+    with open(path, "rb") as handle:
+        offset, number = 0, 0
+        for line in handle:
+            number += 1
+            if line.strip():
+                try:
+                    value = json.loads(line)[key]
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    raise CashError(f"cannot read {key!r} from this line: {exc}",
+                                    Location(file=str(path), line=number)) from exc
+                if value in index:
+                    raise CashError(f"duplicate {key} {value!r}", Location(file=str(path), line=number, document_id=value))
+                index[value] = offset
+            offset += len(line)
+    return index
+
+
+def read_record_at(handle, offset: int) -> dict[str, Any]:
+    handle.seek(offset)
+    return json.loads(handle.readline())
+
+
+def check_span(span: Span, text: str, where: Location) -> None:
+    """A span must lie inside the text and repeat it exactly: the build never ships broken offsets."""
+    if not (0 <= span.start < span.end <= len(text)) or text[span.start:span.end] != span.text:
+        where.start, where.end = span.start, span.end
+        raise CashError(f"span text {span.text!r} does not match the raw text at its offsets", where,
+                        hint="run `cash validate` for all findings")
+
+
+def check_annotations(annotations: DocumentAnnotations, text: str, text_sha256: str, layer_file: Path) -> None:
+    """Refuse annotations made on another version of the text or with offsets that do not match."""
+    if annotations.text_sha256 != text_sha256:
+        raise CashError("annotations were made on another version of the text (text_sha256 differs)",
+                        Location(file=str(layer_file), document_id=annotations.document_id))
+    for claim in annotations.claims:
+        check_span(claim.span, text, Location(file=str(layer_file), document_id=claim.document_id, annotation_id=claim.id))
+    for cue in annotations.cues:
+        check_span(cue.span, text, Location(file=str(layer_file), document_id=cue.document_id, annotation_id=cue.id))
+    for attribution in annotations.attributions:
+        for span in (attribution.source, attribution.cue, attribution.content):
+            if span is not None:
+                check_span(span, text, Location(file=str(layer_file), document_id=attribution.document_id,
+                                                annotation_id=attribution.id))
+
+
+def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterator[DocumentAnnotations]:
+    """The layer's documents in id order (empty when the layer file does not exist)."""
+    path = paths.layer_path(layer)
+    if not path.exists():
+        return
+    header = read_header(path)
+    if not is_supported_schema_version(header.schema_version):
+        raise CashError(f"layer written under schema {header.schema_version}, which this package cannot read",
+                        Location(file=str(path), line=1))
+    previous = None
+    for annotations in iter_documents(path):
+        doc_id = annotations.document_id
+        if doc_id not in known_ids:
+            raise CashError("annotations for a document that is not in the corpus", Location(file=str(path), document_id=doc_id))
+        if previous is not None and doc_id <= previous:
+            raise CashError(f"documents out of order or repeated (after {previous!r})",
+                            Location(file=str(path), document_id=doc_id), hint="layer files are sorted by document id")
+        previous = doc_id
+        yield annotations
+
+
+def iter_document_inputs(paths: CorpusPaths, layer: str, doc_ids: list[str],
+                         doc_index: dict[str, int], structure_index: dict[str, int]) -> Iterator[DocumentInput]:
+    """Documents in id order joined with their structure and this layer's annotations."""
+    corpus = Corpus(paths)
+    annotations_iter = layer_stream(paths, layer, set(doc_ids))
+    pending = next(annotations_iter, None)
+    layer_file = paths.layer_path(layer)
+    with open(paths.documents, "rb") as documents, open(paths.structure, "rb") as structures:
+        for doc_id in doc_ids:
+            metadata = read_record_at(documents, doc_index[doc_id])
+            if doc_id not in structure_index:
+                raise CashError("document has no structure record", Location(file=str(paths.structure), document_id=doc_id))
+            structure = Structure.from_dict(read_record_at(structures, structure_index[doc_id]))
+            data = corpus.raw_bytes(doc_id)
+            text = decode_text(data, str(paths.text_path(doc_id)))
+            digest = sha256_bytes(data)
+            if digest != metadata["sha256"] or structure.text_sha256 != digest:
+                raise CashError("text bytes differ from the sha256 in documents.jsonl / structure.jsonl",
+                                Location(file=str(paths.text_path(doc_id)), document_id=doc_id))
+            annotations = None
+            if pending is not None and pending.document_id == doc_id:
+                annotations = pending
+                check_annotations(annotations, text, digest, layer_file)
+                pending = next(annotations_iter, None)
+            yield DocumentInput(metadata, text, structure, layer, annotations)
+
+
+# ---------------------------------------------------------------- the whole build
+
+@dataclass
+class ConfigSummary:
+    """What one built config holds: its files and row count."""
+
+    name: str
+    kind: str
+    layer: str
+    layer_present: bool
+    files: list[str] = field(default_factory=list)
+    num_rows: int = 0
+    num_bytes: int = 0  # Arrow (in-memory) size of the rows, as `datasets` counts split sizes
+
+
+@dataclass
+class BuildPlan:
+    """What a build produced: {relative path: sha256} of the Parquet files and the config summaries."""
+
+    root: Path
+    shard_size: int
+    hashes: dict[str, str] = field(default_factory=dict)
+    configs: list[ConfigSummary] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 over the sorted `path<TAB>sha256` lines of the built Parquet files."""
+        lines = "".join(f"{path}\t{digest}\n" for path, digest in sorted(self.hashes.items()))
+        return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+    def add(self, rel: str, data: bytes, summary: ConfigSummary) -> None:
+        self.hashes[rel] = hashlib.sha256(data).hexdigest()
+        if all(existing.name != summary.name for existing in self.configs):
+            self.configs.append(summary)
+
+
+def shards(doc_ids: list[str], shard_size: int) -> list[list[str]]:
+    count = max(1, math.ceil(len(doc_ids) / shard_size))
+    return [doc_ids[i * shard_size:(i + 1) * shard_size] for i in range(count)]
+
+
+def iter_built_files(root: Path, shard_size: int = DEFAULT_SHARD_SIZE) -> Iterator[tuple[str, bytes, ConfigSummary]]:
+    """Yield (relative path, Parquet bytes, its config summary) for every file of the build, streamed by shard."""
+    if shard_size < 1:
+        raise UsageError(f"--shard-size must be at least 1, got {shard_size}")
+    paths = CorpusPaths(root)
+    if not paths.corpus_info.exists():
+        raise UsageError("not a CASH corpus root (no corpus/corpus.json)", Location(file=str(paths.corpus_info)))
+    doc_index = line_offsets(paths.documents, "id")
+    structure_index = line_offsets(paths.structure, "document_id")
+    doc_ids = sorted(doc_index)
+    groups = shards(doc_ids, shard_size)
+    for layer in built_layers(paths):
+        summaries = {kind: ConfigSummary(config_name(kind, layer), kind, layer, paths.layer_path(layer).exists())
+                     for kind in CONFIG_KINDS}
+        inputs = iter_document_inputs(paths, layer, doc_ids, doc_index, structure_index)
+        for index, group in enumerate(groups):
+            shard_docs = [next(inputs) for _ in group]
+            for kind in CONFIG_KINDS:
+                table = encode_rows(kind, shard_rows(kind, shard_docs))
+                summary = summaries[kind]
+                rel = f"data/{summary.name}/{shard_file_name(index, len(groups))}"
+                summary.files.append(rel)
+                summary.num_rows += table.num_rows
+                summary.num_bytes += table.nbytes
+                yield rel, parquet_bytes(table), summary
+
+

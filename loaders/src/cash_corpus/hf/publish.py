@@ -1,0 +1,130 @@
+"""Write or check the whole `datasets` build: data/ Parquet, README.md front matter, croissant.json.
+
+`write_build` streams shard by shard, writing each file atomically (and only when its bytes
+changed), then removes Parquet files no config owns any more, then writes the card and the
+Croissant file, which name the fingerprint of exactly those files. `check_build` does the
+same build in memory and names every file that differs, is missing or is left over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..corpus import Corpus
+from ..jsonl import atomic_writer, write_bytes
+from ..paths import CorpusPaths
+from .build import DEFAULT_SHARD_SIZE, PARQUET_SUFFIX, SPLIT, BuildPlan, iter_built_files
+from .card import card_data, front_matter, read_card, split_front_matter, with_front_matter
+from .croissant import croissant, dumps
+
+README = "README.md"
+CROISSANT = "croissant.json"
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    plan: BuildPlan
+    written: list[str]
+    removed: list[str]
+
+
+def recorded_shard_size(root: Path) -> int | None:
+    """The shard size the committed card was built with, so `--check` rebuilds the same layout."""
+    readme = Path(root) / README
+    if not readme.exists():
+        return None
+    value = read_card(readme.read_text(encoding="utf-8")).get("cash_build", {}).get("shard_size")
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def metadata_texts(root: Path, plan: BuildPlan) -> dict[str, str]:
+    """The card front matter and croissant.json for a finished plan."""
+    corpus = Corpus.at(root)
+    info = corpus.info()
+    languages, num_documents = [], 0
+    for record in corpus.documents():
+        languages.append(record["language"])
+        num_documents += 1
+    data = card_data(info, plan.configs, plan.fingerprint, plan.shard_size, SPLIT, languages, num_documents)
+    return {README: front_matter(data),
+            CROISSANT: dumps(croissant(info, plan.configs, plan.hashes, plan.fingerprint, SPLIT))}
+
+
+def existing_parquet(root: Path) -> set[str]:
+    data = CorpusPaths(Path(root)).data_dir
+    if not data.exists():
+        return set()
+    return {p.relative_to(root).as_posix() for p in data.rglob(f"*{PARQUET_SUFFIX}") if p.is_file()}
+
+
+def write_build(root: Path, shard_size: int | None = None) -> BuildOutcome:
+    """Build everything under `root`; unchanged files are not rewritten."""
+    root = Path(root)
+    plan = BuildPlan(root, shard_size or recorded_shard_size(root) or DEFAULT_SHARD_SIZE)
+    written: list[str] = []
+    for rel, data, summary in iter_built_files(root, plan.shard_size):
+        plan.add(rel, data, summary)
+        target = root / rel
+        if not target.exists() or target.read_bytes() != data:
+            write_bytes(target, data)
+            written.append(rel)
+    removed = sorted(existing_parquet(root) - set(plan.hashes))
+    for rel in removed:
+        (root / rel).unlink()
+        folder = (root / rel).parent
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    texts = metadata_texts(root, plan)
+    readme_path = root / README
+    old_readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else ""
+    new_readme = with_front_matter(old_readme, texts[README])
+    if new_readme != old_readme:
+        with atomic_writer(readme_path) as handle:
+            handle.write(new_readme)
+        written.append(README)
+    croissant_path = root / CROISSANT
+    if not croissant_path.exists() or croissant_path.read_text(encoding="utf-8") != texts[CROISSANT]:
+        with atomic_writer(croissant_path) as handle:
+            handle.write(texts[CROISSANT])
+        written.append(CROISSANT)
+    return BuildOutcome(plan, written, removed)
+
+
+def stale_files(root: Path, shard_size: int | None = None) -> list[str]:
+    """Human-readable lines naming every built file that does not match a fresh build; [] when current."""
+    root = Path(root)
+    plan = BuildPlan(root, shard_size or recorded_shard_size(root) or DEFAULT_SHARD_SIZE)
+    problems: list[str] = []
+    for rel, data, summary in iter_built_files(root, plan.shard_size):
+        plan.add(rel, data, summary)
+        target = root / rel
+        if not target.exists():
+            problems.append(f"{rel}: missing")
+        elif target.read_bytes() != data:
+            problems.append(f"{rel}: stale (differs from a fresh build)")
+    problems += [f"{rel}: left over (no config owns it)" for rel in sorted(existing_parquet(root) - set(plan.hashes))]
+    texts = metadata_texts(root, plan)
+    readme_path = root / README
+    front = split_front_matter(readme_path.read_text(encoding="utf-8"))[0] if readme_path.exists() else None
+    if front != texts[README]:
+        problems.append(f"{README}: front matter {'missing' if front is None else 'stale'}")
+    croissant_path = root / CROISSANT
+    if not croissant_path.exists():
+        problems.append(f"{CROISSANT}: missing")
+    elif croissant_path.read_text(encoding="utf-8") != texts[CROISSANT]:
+        problems.append(f"{CROISSANT}: stale")
+    return problems
+
+
+def config_names(root: Path) -> list[str]:
+    """The configs the committed card declares, default first."""
+    readme = Path(root) / README
+    card = read_card(readme.read_text(encoding="utf-8")) if readme.exists() else {}
+    return [entry["config_name"] for entry in card.get("configs", [])]
+
+
+def iter_config_files(plan: BuildPlan) -> Iterator[str]:
+    for summary in plan.configs:
+        yield from summary.files
