@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from cash_corpus.cli import main
-from cash_corpus.generated import artifacts, check_artifacts
-from cash_corpus.guidelines import BEGIN, END, render_tables, replace_block
+from cash_corpus.generated import END, artifacts, begin, check_artifacts, replace_marked
+from cash_corpus.guidelines import render_tables
 from cash_corpus.schema import LABEL_SETS, labels
 
 
 def test_committed_artefacts_are_up_to_date():
     assert check_artifacts() == []
-    assert main(["schema", "--check"]) == 0
+    assert main(["generate", "--check"]) == 0
 
 
 def test_guideline_tables_list_every_label_with_its_definition():
@@ -31,6 +31,6 @@ def test_a_hand_edit_of_the_generated_block_is_detected(repo_root):
     assert render(current) == current
 
 
-def test_replace_block_keeps_the_hand_written_text():
-    doc = f"intro\n{BEGIN}\nold\n{END}\noutro\n"
-    assert replace_block(doc, "NEW") == "intro\nNEW\noutro\n"
+def test_replace_marked_keeps_the_hand_written_text():
+    doc = f"intro\n{begin('x')}\nold\n{END}\noutro\n{begin('y')}\nkeep\n{END}\n"
+    assert replace_marked(doc, "x", "NEW") == f"intro\n{begin('x')}\nNEW\n{END}\noutro\n{begin('y')}\nkeep\n{END}\n"

@@ -1,7 +1,9 @@
-"""Every file derived from the schema, in one registry, so `cash schema --check` covers them all.
+"""Every file or block derived from the schema or the data, in one registry.
 
-Each artefact is (path relative to the source root, function returning its full content from
-the current file content). Adding an artefact here puts it under the staleness test.
+`cash generate` rewrites them and `cash generate --check` (run by the tests) fails when a
+committed copy differs, so nobody can edit a derived table by hand and nothing can drift.
+Derived blocks inside hand-written Markdown sit between `<!-- BEGIN GENERATED: name -->` and
+`<!-- END GENERATED -->`.
 """
 
 from __future__ import annotations
@@ -9,18 +11,54 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .guidelines import render_tables, replace_block
+from .corpus import Corpus
+from .guidelines import BLOCK as GUIDELINE_BLOCK, render_tables
 from .jsonl import atomic_writer
-from .paths import SOURCE_ROOT
+from .paths import SOURCE_ROOT, CorpusPaths
+from .stats import label_table, layer_counts, overview_table, structure_counts
+
+END = "<!-- END GENERATED -->"
 
 
-def _guidelines(current: str) -> str:
-    return replace_block(current, render_tables())
+def begin(name: str) -> str:
+    return f"<!-- BEGIN GENERATED: {name} -->"
+
+
+def replace_marked(document: str, name: str, body: str) -> str:
+    """`document` with the body of block `name` replaced; the markers stay."""
+    start = document.index(begin(name)) + len(begin(name))
+    end = document.index(END, start)
+    return document[:start] + "\n" + body.strip("\n") + "\n" + document[end:]
+
+
+def corpus_statistics(root: Path = SOURCE_ROOT) -> str:
+    """Counts per document (gold layer if present, else structure only) for the datasheet."""
+    corpus = Corpus(CorpusPaths(root))
+    gold = corpus.paths.annotations_dir / "gold.jsonl"
+    if not gold.exists():
+        return "\n".join(["Structural layers (no gold annotation layer yet):", "", *overview_table(structure_counts(corpus))])
+    counts = layer_counts(corpus, gold)
+    return "\n".join(["Gold layer (`annotations/gold.jsonl`):", "", *overview_table(counts), "",
+                      "Labels per document (gold):", "", *label_table(counts)])
+
+
+def agreement_section(root: Path = SOURCE_ROOT) -> str:
+    """The pass-A vs pass-B agreement table, or a statement that it does not exist yet."""
+    paths = CorpusPaths(root)
+    a, b = paths.annotations_dir / "pass-a.jsonl", paths.annotations_dir / "pass-b.jsonl"
+    if not (a.exists() and b.exists()):
+        return "Agreement: not yet measured (the two independent passes are not both present)."
+    from .agreement import compare_layers, markdown_report
+    return markdown_report(compare_layers(a, b, Corpus(paths)))
 
 
 def artifacts() -> dict[str, Callable[[str], str]]:
     """path → render(current_text) for every generated artefact."""
-    found: dict[str, Callable[[str], str]] = {"schema/GUIDELINES.md": _guidelines}
+    found: dict[str, Callable[[str], str]] = {
+        "schema/GUIDELINES.md": lambda text: replace_marked(text, GUIDELINE_BLOCK, render_tables()),
+        "DATASHEET.md": lambda text: replace_marked(replace_marked(text, "corpus statistics (cash generate)", corpus_statistics()),
+                                                    "agreement (cash generate)", agreement_section()),
+    }
     return found
 
 
@@ -31,7 +69,7 @@ def _render(relative: str, render: Callable[[str], str]) -> tuple[Path, str, str
 
 
 def check_artifacts() -> list[Path]:
-    """Paths whose committed content differs from what the schema generates."""
+    """Paths whose committed content differs from what the schema and data generate."""
     return [path for path, current, wanted in (_render(r, f) for r, f in artifacts().items()) if current != wanted]
 
 

@@ -1,16 +1,14 @@
 """The reference tables of schema/GUIDELINES.md, generated from the schema.
 
-The tables sit between two marker comments; everything else in the guidelines is written by
-hand. `render_tables` is pure, `update_guidelines` rewrites only the marked block, and
-`cash schema generate --check` fails when someone edited the block by hand.
+The tables sit between two marker comments (see `generated.py`); everything else in the
+guidelines is written by hand, and `cash generate --check` fails when someone edited the block.
 """
 
 from __future__ import annotations
 
 from .schema import LABEL_SETS, labels, load_schema, schema_version
 
-BEGIN = "<!-- BEGIN GENERATED: label tables (cash schema tables) -->"
-END = "<!-- END GENERATED -->"
+BLOCK = "label tables (cash generate)"
 
 TITLES = {
     "claim_type": "Claim type (`claims.claim_type`)",
@@ -47,17 +45,10 @@ def _example(label) -> str:
 
 def render_tables() -> str:
     """Markdown tables for every label inventory, in LABEL_SETS order."""
-    out = [BEGIN, "", f"Schema `{load_schema()['$id']}`, version {schema_version()}.", ""]
+    out = [f"Schema `{load_schema()['$id']}`, version {schema_version()}.", ""]
     for name in LABEL_SETS:
         out += [f"### {TITLES.get(name, name)}", "", "| value | name | definition | example |", "|---|---|---|---|"]
         out += [f"| `{label.value}` | {_cell(label.title)} | {_cell(label.definition)} | {_example(label)} |"
                 for label in labels(name)]
         out.append("")
-    out.append(END)
     return "\n".join(out)
-
-
-def replace_block(document: str, block: str) -> str:
-    """`document` with the text between the markers (inclusive) replaced by `block`."""
-    start, end = document.index(BEGIN), document.index(END) + len(END)
-    return document[:start] + block + document[end:]

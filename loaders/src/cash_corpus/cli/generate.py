@@ -1,0 +1,31 @@
+"""`cash generate`: regenerate (or check) every artefact derived from the schema and the data."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..generated import check_artifacts, write_artifacts
+
+
+def register(subparsers) -> None:
+    generate = subparsers.add_parser(
+        "generate", help="regenerate derived artefacts (guideline tables, datasheet tables, LS config, features)",
+        description="Write every artefact derived from schema/cash.schema.json and the data: guideline label tables, "
+        "datasheet statistics and agreement, the Label Studio config and the datasets features; with --check, fail "
+        "if any committed copy differs.")
+    generate.add_argument("--check", action="store_true", help="compare with the committed files instead of writing")
+    generate.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.check:
+        stale = check_artifacts()
+        for path in stale:
+            print(f"{path}: out of date with the schema or the data (run `cash generate`)")
+        if stale:
+            return 1
+        print("schema artefacts: up to date")
+        return 0
+    for path in write_artifacts():
+        print(f"wrote {path}")
+    return 0
