@@ -276,32 +276,40 @@ def results_to_document(results: Any, text: str, document_id: str, text_sha256: 
                                tuple(attributions), document_note)
 
 
-def _validate(doc: DocumentAnnotations, corpus: Corpus, where: _Where) -> None:
-    """Schema and reference checks of one imported document; the first error stops the import.
-
-    Uses `cash_corpus.validation.validate_layer_rows` when it is there; until then, the schema
-    validators (the references are already checked region by region above).
-    """
-    rows = doc.records()
+def _layer_validator():
+    """`cash_corpus.validation.validate_layer_rows` when that module is installed, else None."""
     try:
-        from ..validation import validate_layer_rows  # type: ignore[attr-defined]
+        from ..validation import validate_layer_rows
     except ImportError:
-        validate_layer_rows = None
-    if validate_layer_rows is not None:
-        from ..validation.findings import format_finding
-        for finding in validate_layer_rows(rows, corpus, where.file):
-            if finding.severity == "error":
-                raise where.error(format_finding(finding), finding.annotation_id, finding.start, finding.end)
-        return
+        return None
+    return validate_layer_rows
+
+
+def _schema_check(doc: DocumentAnnotations, where: _Where) -> None:
+    """Fallback per-document schema check, used only when `cash_corpus.validation` is absent."""
     from ..schema import validator
-    for row in rows:
+    for row in doc.records():
         definition = "document_record" if row["record"] == "document" else row["record"]
         for error in validator(definition).iter_errors(row):
             path = "/".join(str(p) for p in error.absolute_path)
             raise where.error(f"{row['record']} is not schema-valid at {path or '/'}: {error.message}", row.get("id"))
-    for att in doc.attributions:
-        if att.parent == att.id:
-            raise where.error("attribution is its own parent", att.id)
+
+
+def _validate_layer(path: Path, header: LayerHeader, items: list["_Taken"], corpus: Corpus, export: Path) -> None:
+    """The whole layer through `cash validate`'s checks; an error names the task and annotation it came from."""
+    validate_layer_rows = _layer_validator()
+    if validate_layer_rows is None:
+        return
+    from ..validation.findings import format_finding
+    origin = {item.doc.document_id: item for item in items}
+    rows = list(layer_rows(header, [item.doc for item in items]))
+    for finding in validate_layer_rows(rows, corpus, str(path)):
+        if finding.severity != "error":
+            continue
+        item = origin.get(finding.document_id)
+        where = _Where(str(export), item.task if item else "?", finding.document_id, item.annotation if item else None)
+        raise where.error(f"would write an invalid layer: {format_finding(finding)}", finding.annotation_id,
+                          finding.start, finding.end)
 
 
 def annotator_name(user: Any) -> str:
@@ -385,7 +393,8 @@ def read_export(corpus: Corpus, export: Path, *, drafts: bool = False,
             except CashError as exc:
                 raise where.error(exc.message) from exc
             doc = results_to_document(unit.get("result"), text, document_id, digest, where, stats)
-            _validate(doc, corpus, where)
+            if _layer_validator() is None:
+                _schema_check(doc, where)
             updated = str(unit.get("updated_at") or unit.get("created_at") or "")
             taken.append(_Taken(doc, updated, where.task, where.annotation, annotator))
     return stats, taken
@@ -442,6 +451,7 @@ def import_export(corpus: Corpus, export: Path, layer: str, *, annotators: str =
         header = layer_header(name, items, corpus, guideline_version or schema_version(), tool)
         documents = [item.doc for item in items]
         path = corpus.paths.layer_path(name)
+        _validate_layer(path, header, items, corpus, export)
         if path.exists():
             if _same_as_file(path, layer_rows(header, documents)):
                 stats.unchanged.append(name)
