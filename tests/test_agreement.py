@@ -314,3 +314,14 @@ def test_reversed_span_is_refused_with_annotation_and_offsets(tiny_corpus: Path)
     with pytest.raises(CashError) as caught:
         compare_layers(tiny_corpus / "annotations" / "pass-a.jsonl", tiny_corpus / "annotations" / "bad.jsonl", corpus)
     assert "ann=c9" in str(caught.value) and "[12, 12)" in str(caught.value)
+
+
+def test_markdown_report_for_the_datasheet_has_no_paths(tiny_corpus: Path):
+    from cash_corpus.agreement import markdown_report
+    annotations = tiny_corpus / "annotations"
+    text = markdown_report(compare_layers(annotations / "pass-a.jsonl", annotations / "pass-b.jsonl",
+                                          Corpus.at(tiny_corpus)))
+    assert str(tiny_corpus) not in text
+    assert "| claims | 3 | 3 | 0.667 | 1.000 |" in text
+    assert "| claims.polarity | undefined | 3 | 1.000 |" in text
+    assert "pooled kappa 0.667" in text

@@ -10,10 +10,10 @@ from .alpha import Alpha, nominal_alpha, pair_counts, token_categories
 from .compare import REPORT_FORMAT, AgreementReport, compare_layers, paired_documents
 from .kappa import Kappa, cohen_kappa, kappa_from_confusion
 from .spans import EXACT, OVERLAP, MatchCounts, match_exact, match_overlap, match_spans, span_f1
-from .table import format_report
+from .table import format_report, markdown_report
 
 __all__ = [
     "Alpha", "AgreementReport", "EXACT", "Kappa", "MatchCounts", "OVERLAP", "REPORT_FORMAT", "cohen_kappa",
-    "compare_layers", "format_report", "kappa_from_confusion", "match_exact", "match_overlap", "match_spans",
+    "compare_layers", "format_report", "kappa_from_confusion", "markdown_report", "match_exact", "match_overlap", "match_spans",
     "nominal_alpha", "pair_counts", "paired_documents", "span_f1", "token_categories",
 ]

@@ -73,3 +73,41 @@ def format_report(report: dict) -> str:
     lines.append(f"pooled over (document, target): kappa {_num(pooled['kappa'])}, n {pooled['n']}"
                  + (f" ({pooled['reason']})" if pooled["reason"] else ""))
     return "\n".join(lines) + "\n"
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    align = ["---" if k == 0 or name in TEXT_COLUMNS else "---:" for k, name in enumerate(header)]
+    return ["| " + " | ".join(r) + " |" for r in (header, align, *rows)]
+
+
+def _md_kappa(k: dict) -> str:
+    return _num(k["kappa"]) if k["kappa"] is not None else "undefined"
+
+
+def markdown_report(report) -> str:
+    """Compact Markdown of an AgreementReport (or its dict) for the datasheet; no file paths, so it is
+    reproducible wherever the checkout lives."""
+    data = report if isinstance(report, dict) else report.to_dict()
+    a, b = data["layers"]["a"], data["layers"]["b"]
+    lines = [f"Layers `{a['name']}` (A) and `{b['name']}` (B), {data['documents']['compared']} documents compared "
+             f"(only in A: {data['documents']['only_in_a']['count']}, only in B: {data['documents']['only_in_b']['count']}). "
+             "Exact = same offsets; overlap = at least one shared code point, one-to-one, greedy by largest overlap.",
+             "", *_md_table(["span layer", "n A", "n B", "F1 exact", "F1 overlap"],
+                            [[layer, str(e["exact"]["n_a"]), str(e["exact"]["n_b"]), _num(e["exact"]["f1"]),
+                              _num(e["overlap"]["f1"])] for layer, e in data["spans"].items()]),
+             "", "Cohen's kappa on items paired by overlap (attributions by cue span); undefined = both "
+             "annotators used a single category:", ""]
+    rows = [[f"{group}.{name}", _md_kappa(k), str(k["n"]), _num(k["observed_agreement"])]
+            for group, fields in data["kappa"].items() for name, k in fields.items()]
+    lines += _md_table(["label", "kappa", "pairs", "observed agreement"], rows)
+    lines += ["", "Token-level nominal Krippendorff's alpha (unit = corpus token):", ""]
+    lines += _md_table(["layer", "alpha", "tokens", "coding"],
+                       [[name, _num(x["alpha"]) if x["alpha"] is not None else "undefined", str(x["units"]),
+                         x["coding"]] for name, x in data["alpha"].items()])
+    wise, stance = data["attributions"]["attribution_wise"], data["document_stance"]
+    agreed = sum(v["agreed"] for v in stance["by_target"].values())
+    total = sum(v["documents"] for v in stance["by_target"].values())
+    lines += ["", f"Attribution-wise (paired by cue overlap): {wise['matched']} paired of {wise['n_a']} (A) and "
+              f"{wise['n_b']} (B), F1 {_num(wise['f1'])}. Document stance: {agreed} of {total} (document, target) "
+              f"pairs agree, pooled kappa {_md_kappa(stance['pooled_kappa'])}."]
+    return "\n".join(lines) + "\n"
