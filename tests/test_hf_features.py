@@ -1,0 +1,63 @@
+"""Features are generated from the schema: every label column is a ClassLabel with the schema's names."""
+
+from __future__ import annotations
+
+from datasets import ClassLabel, Features, List, Sequence, Value
+
+from cash_corpus.hf.features import CONFIG_KINDS, SENTENCE_CERTAINTY, config_features
+from cash_corpus.schema import label_names
+
+# Which inventory each label column uses, written out by hand so the generator is checked, not echoed.
+EXPECTED_LABELS = {
+    "documents": {"genre": "genre", "zones.type": "zone_type", "document_stance.target": "stance_target",
+                  "document_stance.polarity": "document_stance_polarity", "claims.claim_type": "claim_type",
+                  "claims.certainty": "certainty", "claims.polarity": "claim_polarity",
+                  "claims.holder.type": "holder_type", "claims.stance.target": "stance_target",
+                  "claims.stance.polarity": "stance_polarity", "cues.kind": "cue_kind", "cues.cue_type": "cue_type",
+                  "attributions.source_type": "source_type", "attributions.form": "attribution_form",
+                  "attributions.parc_type": "parc_type"},
+    "claims": {"claim_type": "claim_type", "certainty": "certainty", "polarity": "claim_polarity",
+               "holder.type": "holder_type", "stance.target": "stance_target", "stance.polarity": "stance_polarity"},
+    "cues": {"kind": "cue_kind", "cue_type": "cue_type"},
+    "attributions": {"source_type": "source_type", "form": "attribution_form", "parc_type": "parc_type"},
+    "sentences": {"zone": "zone_type"},
+}
+
+
+def leaves(feature, prefix=""):
+    """(dotted path, leaf feature) for every leaf; also yields containers to check their kind."""
+    if isinstance(feature, (dict, Features)):
+        for key, value in feature.items():
+            yield from leaves(value, f"{prefix}{key}.")
+    elif isinstance(feature, List):
+        yield prefix.rstrip("."), feature
+        yield from leaves(feature.feature, prefix)
+    else:
+        yield prefix.rstrip("."), feature
+
+
+def test_label_columns_are_class_labels_named_by_the_schema():
+    for kind in CONFIG_KINDS:
+        found = {path: f for path, f in leaves(config_features(kind)) if isinstance(f, ClassLabel)}
+        expected = dict(EXPECTED_LABELS[kind])
+        if kind == "sentences":
+            assert found.pop("certainty").names == list(SENTENCE_CERTAINTY)
+        assert set(found) == set(expected), kind
+        for path, inventory in expected.items():
+            assert found[path].names == label_names(inventory), (kind, path)
+
+
+def test_offsets_are_int32_and_lists_are_lists_of_structs():
+    for kind in CONFIG_KINDS:
+        for path, feature in leaves(config_features(kind)):
+            assert not isinstance(feature, Sequence) or isinstance(feature, List)
+            if path.split(".")[-1] in ("start", "end", "sentence_start", "sentence_end"):
+                assert feature == Value("int32"), (kind, path)
+    assert isinstance(config_features("claims")["stance"], List)
+    assert isinstance(config_features("claims")["stance"].feature, dict)
+
+
+def test_card_yaml_round_trips_the_features():
+    for kind in CONFIG_KINDS:
+        features = config_features(kind)
+        assert Features._from_yaml_list(features._to_yaml_list()) == features
