@@ -99,7 +99,10 @@ def find_root(start: Path | None = None) -> Path:
     """The corpus root: $CASH_ROOT, else the nearest folder upward holding corpus/corpus.json."""
     env = os.environ.get("CASH_ROOT")
     if env:
-        return Path(env).resolve()
+        root = Path(env).resolve()
+        if not (root / "corpus" / "corpus.json").is_file():
+            raise UsageError(f"CASH_ROOT={env} holds no corpus/corpus.json", hint="point CASH_ROOT at a CASH checkout")
+        return root
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "corpus" / "corpus.json").is_file():
