@@ -66,7 +66,7 @@ def gold_annotations(root: Path, claim_type: str = "factual") -> list[DocumentAn
 
 
 def make_corpus(root: Path, with_gold: bool = True, with_pass_a: bool = True) -> Path:
-    """Two documents with non-BMP text; gold on both, pass-a (one claim) on the first only."""
+    """Two documents with non-BMP text; gold on both, pass-a (one claim, its attribution) on the first only."""
     init_corpus(root, "T", "1.0.0", schema_version())
     for doc_id, title, text in (("missiles-alliances", "Missiles 🚀 and 𝔸lliances", TEXT_ONE),
                                 ("sanctions-work", "𝕊anctions 🧾 Work", TEXT_TWO)):
@@ -78,7 +78,7 @@ def make_corpus(root: Path, with_gold: bool = True, with_pass_a: bool = True) ->
         write_layer(root / "annotations" / "gold.jsonl", header("gold"), gold)
     if with_pass_a:
         first = gold[0]
-        only = DocumentAnnotations(first.document_id, first.text_sha256, (), first.claims[:1], (), ())
+        only = DocumentAnnotations(first.document_id, first.text_sha256, (), first.claims[:1], (), first.attributions)
         write_layer(root / "annotations" / "pass-a.jsonl", header("pass-a"), [only])
     return root
 
