@@ -1,0 +1,55 @@
+"""Property tests for the vectorised span/sentence searches and the shard -> Parquet round trip."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pyarrow.parquet as pq
+from datasets import Features
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cash_corpus.hf.build import encode_rows, parquet_bytes
+from cash_corpus.hf.rows import first_overlapping_sentence, sentences_touched
+
+
+@st.composite
+def sentences_and_spans(draw):
+    cuts = sorted(draw(st.sets(st.integers(0, 200), min_size=0, max_size=30)))
+    pairs = [(a, b) for a, b in zip(cuts[::2], cuts[1::2]) if a < b]
+    spans = draw(st.lists(st.tuples(st.integers(0, 199), st.integers(1, 60)), max_size=20))
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2), [(s, s + n) for s, n in spans]
+
+
+@settings(max_examples=200, deadline=None)
+@given(sentences_and_spans())
+def test_vectorised_overlaps_equal_the_naive_loops(case):
+    sentences, spans = case
+    starts, ends = [s for s, _ in spans], [e for _, e in spans]
+    touched = sentences_touched(sentences, starts, ends)
+    naive = [any(s < se and e > ss for s, e in spans) for ss, se in sentences.tolist()]
+    assert touched.tolist() == naive
+    first = first_overlapping_sentence(sentences, starts, ends)
+    for (s, e), got in zip(spans, first.tolist()):
+        hits = [i for i, (ss, se) in enumerate(sentences.tolist()) if s < se and e > ss]
+        assert got == (hits[0] if hits else -1)
+
+
+TEXT = st.text(alphabet=st.sampled_from("ab 🚀𝔸🇮🇷é\n"), min_size=1, max_size=40)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(TEXT, st.sampled_from(["hedge", "booster"]), st.integers(0, 8)), max_size=6))
+def test_cue_rows_round_trip_through_parquet(items):
+    rows = [{"id": f"q{i}", "document_id": "d", "start": i, "end": i + len(text), "text": text, "kind": kind,
+             "cue_type": ["modal", "adverb", "noun", "other", "negation", "approximator", "conditional", "adjective",
+                          "lexical_verb"][t], "claims": [f"c{i}"], "note": text if t % 2 else None}
+            for i, (text, kind, t) in enumerate(items)]
+    data = parquet_bytes(encode_rows("cues", rows))
+    assert parquet_bytes(encode_rows("cues", rows)) == data
+    table = pq.read_table(io.BytesIO(data))
+    features = Features.from_arrow_schema(table.schema)
+    back = [{k: (features[k].int2str(v) if k in ("kind", "cue_type") else v) for k, v in row.items()}
+            for row in table.to_pylist()]
+    assert back == rows
