@@ -111,12 +111,17 @@ def _documents(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) ->
             continue
         sha = record.get("sha256") if isinstance(record.get("sha256"), str) else ""
         length = record.get("length") if isinstance(record.get("length"), int) else -1
-        facts[doc_id] = _DocumentFacts(number, sha, length)
-        yield from _text(paths, display, doc_id, sha, length, where)
+        facts[doc_id] = fact = _DocumentFacts(number, sha, length)
+        yield from _text(paths, display, doc_id, fact, where)
 
 
-def _text(paths: CorpusPaths, display, doc_id: str, sha: str, length: int, where: dict[str, Any]) -> Iterator[Finding]:
-    """The raw text exists, is UTF-8, and matches its recorded sha256 and length (read once)."""
+def _text(paths: CorpusPaths, display, doc_id: str, fact: _DocumentFacts, where: dict[str, Any]) -> Iterator[Finding]:
+    """The raw text exists, is UTF-8, and matches its recorded sha256 and length (read once).
+
+    The text's real length replaces the recorded one in `fact`: structure offsets are checked
+    against the text itself, so a wrong `length` is reported once, not again as zone gaps.
+    """
+    sha, length = fact.sha256, fact.length
     path = paths.text_path(doc_id)
     if not path.is_file():
         yield finding("text-missing", "raw text file missing", found=display(path),
@@ -135,6 +140,7 @@ def _text(paths: CorpusPaths, display, doc_id: str, sha: str, length: int, where
     if length >= 0 and len(text) != length:
         yield finding("text-length-mismatch", "raw text length (code points) differs from documents.jsonl",
                       found=str(len(text)), expected=str(length), **where)
+    fact.length = len(text)
 
 
 def _orphan_texts(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -> Iterator[Finding]:

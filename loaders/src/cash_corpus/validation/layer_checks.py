@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..paths import is_valid_document_id
+from ..paths import is_valid_document_id, is_valid_layer_name
 from ..schema import is_supported_schema_version
 from .findings import Finding, finding
 from .index import CorpusIndex
@@ -70,6 +70,7 @@ class _LayerState:
         where = _where(self.file, number, record)
         problems = schema_findings(record, record_def(record), where, self.fast)
         yield from problems
+        is_first = self.first
         if self.first:
             self.first = False
             if kind != "layer":
@@ -80,7 +81,7 @@ class _LayerState:
             yield finding("header-misplaced", "a layer header after the first record", file=self.file, line=number,
                           hint="a layer file has exactly one header, on its first line")
         line = _Line(number, record, not problems)
-        if kind == "layer":
+        if kind == "layer" and is_first:
             yield from self._header(line)
         elif kind == "document":
             yield from self._close()
@@ -106,7 +107,7 @@ class _LayerState:
     def _header(self, line: _Line) -> Iterator[Finding]:
         record, where = line.record, {"file": self.file, "line": line.number}
         name = record.get("layer")
-        if self.layer_name is not None and isinstance(name, str) and name != self.layer_name:
+        if self.layer_name is not None and is_valid_layer_name(name) and name != self.layer_name:
             yield finding("layer-name-mismatch", "the header's layer name differs from the file name",
                           found=name, expected=self.layer_name, hint="rename the file or fix `layer`", **where)
         version = record.get("schema_version")
@@ -123,7 +124,7 @@ class _LayerState:
     def _open(self, line: _Line) -> Iterator[Finding]:
         self.current = _Document(line)
         doc_id = line.record.get("document_id")
-        if not isinstance(doc_id, str):
+        if not is_valid_document_id(doc_id):
             return
         where = {"file": self.file, "line": line.number, "document_id": doc_id}
         if doc_id in self.seen_documents:
@@ -236,8 +237,9 @@ def _references(lines: list[_Line], valid: list[_Line], file: str) -> Iterator[F
                 yield _dangling("$.parent", record["parent"], "attribution", where)
             else:
                 parents[record["id"]] = record["parent"]
-    yield from _cycles(parents, {line.record["id"]: line for line in valid}, file)
-    yield from _containment(valid, file)
+    in_cycles: set[str] = set()
+    yield from _cycles(parents, {line.record["id"]: line for line in valid}, file, in_cycles)
+    yield from _containment(valid, file, in_cycles)
 
 
 def _dangling(path: str, target: str, kind: str, where: dict[str, Any]) -> Finding:
@@ -245,7 +247,7 @@ def _dangling(path: str, target: str, kind: str, where: dict[str, Any]) -> Findi
                    expected=f"the id of a {kind}", hint=f"add the {kind} or fix the reference", **where)
 
 
-def _cycles(parents: dict[str, str], by_id: dict[str, _Line], file: str) -> Iterator[Finding]:
+def _cycles(parents: dict[str, str], by_id: dict[str, _Line], file: str, in_cycles: set[str]) -> Iterator[Finding]:
     """Each cycle of attribution.parent links once, at its first member in file order (linear time)."""
     done: set[str] = set()
     for start in sorted(parents, key=lambda a: by_id[a].number if a in by_id else 0):
@@ -258,6 +260,7 @@ def _cycles(parents: dict[str, str], by_id: dict[str, _Line], file: str) -> Iter
             node = parents[node]
         if node in on_path:
             cycle = path[path.index(node):]
+            in_cycles.update(cycle)
             first = min(cycle, key=lambda a: by_id[a].number if a in by_id else 0)
             line = by_id.get(first)
             yield finding("ref-cycle", "attribution parents form a cycle", file=file,
@@ -271,7 +274,7 @@ def _inside(inner: tuple[int, int], outer: dict[str, Any]) -> bool:
     return outer["start"] <= inner[0] and inner[1] <= outer["end"]
 
 
-def _containment(valid: list[_Line], file: str) -> Iterator[Finding]:
+def _containment(valid: list[_Line], file: str, in_cycles: set[str]) -> Iterator[Finding]:
     """Guideline invariants (warnings): reported claims inside their attribution's content; nesting inside parent."""
     attributions = {line.record["id"]: line.record for line in valid if line.record["record"] == "attribution"}
     for line in valid:
@@ -284,7 +287,8 @@ def _containment(valid: list[_Line], file: str) -> Iterator[Finding]:
                               start=record["start"], end=record["end"],
                               expected=f"inside [{outer['content']['start']}, {outer['content']['end']}) of {outer['id']}",
                               hint="a reported claim is inside (usually equal to) the content span", **where)
-        elif record["record"] == "attribution" and record["parent"] in attributions:
+        elif (record["record"] == "attribution" and record["parent"] in attributions
+              and record["id"] not in in_cycles):
             outer = attributions[record["parent"]]
             spans = [record[k] for k in ("source", "cue", "content") if record[k] is not None]
             extent = (min(s["start"] for s in spans), max(s["end"] for s in spans))
