@@ -1,0 +1,103 @@
+"""One invalid fixture per finding code: each yields exactly its code at the stated location."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cash_corpus.validation import CODES, validate_paths, validate_root
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validation"
+VALID = FIXTURES / "valid"
+INVALID = FIXTURES / "invalid"
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "VALIDATION.md"
+
+A, B = "alpha-report", "beta-notes"
+# code -> (line, document id, annotation id, start, end) for layer fixtures <code>.jsonl
+LAYER = {
+    "json-malformed": (8, None, None, None, None),
+    "schema-unknown-field": (8, A, "c3", 155, 176),
+    "schema-missing-field": (8, A, "c3", 155, 176),
+    "schema-wrong-type": (8, A, "c3", 155, 176),
+    "schema-constraint": (9, A, "q1", 49, 52),
+    "record-unknown": (9, A, None, None, None),
+    "label-unknown": (8, A, "c3", 155, 176),
+    "id-unsafe": (15, "../x", None, None, None),
+    "provenance-missing": (1, None, None, None, None),
+    "attribution-incomplete": (3, A, "a1", None, None),
+    "offset-negative": (8, A, "c3", -1, 176),
+    "offset-empty": (8, A, "c3", 155, 155),
+    "offset-out-of-range": (8, A, "c3", 155, 500),
+    "span-text-mismatch": (8, A, "c3", 156, 177),
+    "span-whitespace": (8, A, "c3", 154, 176),
+    "id-duplicate": (8, A, "c2", None, None),
+    "document-duplicate": (15, B, None, None, None),
+    "document-unknown": (15, "gamma-unknown", None, None, None),
+    "ref-dangling": (9, A, "q1", None, None),
+    "ref-cycle": (4, A, "a2", None, None),
+    "holder-inconsistent": (8, A, "c3", None, None),
+    "stance-target-duplicate": (11, B, None, None, None),
+    "header-missing": (1, None, None, None, None),
+    "header-misplaced": (11, None, None, None, None),
+    "layer-name-mismatch": (1, None, None, None, None),
+    "layer-empty": (None, None, None, None, None),
+    "schema-version-unsupported": (1, None, None, None, None),
+    "corpus-version-mismatch": (1, None, None, None, None),
+    "text-version-mismatch": (11, B, None, None, None),
+    "record-outside-document": (11, B, "q1", None, None),
+    "record-unsorted": (10, A, "q1", None, None),
+    "claim-outside-attribution": (7, A, "c2", 125, 153),
+    "attribution-outside-parent": (3, A, "a1", 24, 81),
+}
+# code -> (file, line, document id, start, end) for corpus fixtures <code>/ (no annotation ids there)
+CORPUS = {
+    "file-missing": ("corpus/structure.jsonl", None, None, None, None),
+    "corpus-info-invalid": ("corpus/corpus.json", None, None, None, None),
+    "schema-version-unsupported": ("corpus/corpus.json", None, None, None, None),
+    "schema-invalid": ("schema/cash.schema.json", None, None, None, None),
+    "text-missing": ("corpus/documents.jsonl", 2, B, None, None),
+    "text-not-utf8": ("corpus/documents.jsonl", 2, B, None, None),
+    "text-sha256-mismatch": ("corpus/documents.jsonl", 2, B, None, None),
+    "text-length-mismatch": ("corpus/documents.jsonl", 2, B, None, None),
+    "text-orphan": ("corpus/texts/stray.txt", None, None, None, None),
+    "structure-missing": ("corpus/documents.jsonl", 2, B, None, None),
+    "structure-offset-invalid": ("corpus/structure.jsonl", 2, B, 21, 80),
+    "zones-overlap": ("corpus/structure.jsonl", 2, B, 15, 21),
+    "zones-gap": ("corpus/structure.jsonl", 2, B, 21, 25),
+    "document-duplicate": ("corpus/documents.jsonl", 3, B, None, None),
+    "document-unknown": ("corpus/structure.jsonl", 3, "gamma-unknown", None, None),
+    "id-unsafe": ("corpus/documents.jsonl", 3, "../x", None, None),
+    "text-version-mismatch": ("corpus/structure.jsonl", 2, B, None, None),
+    "json-malformed": ("corpus/documents.jsonl", 3, None, None, None),
+}
+
+
+def test_the_valid_fixture_has_no_findings():
+    assert validate_root(VALID) == []
+
+
+@pytest.mark.parametrize("code", sorted(LAYER))
+def test_layer_fixture_reports_exactly_its_code_at_its_location(code):
+    path = INVALID / f"{code}.jsonl"
+    findings = validate_paths([path], VALID)
+    line, doc, ann, start, end = LAYER[code]
+    assert [(f.code, f.file, f.line, f.document_id, f.annotation_id, f.start, f.end) for f in findings] == [
+        (code, str(path), line, doc, ann, start, end)]
+    assert findings[0].severity == CODES[code][0]
+
+
+@pytest.mark.parametrize("code", sorted(CORPUS))
+def test_corpus_fixture_reports_exactly_its_code_at_its_location(code):
+    findings = validate_root(INVALID / code)
+    file, line, doc, start, end = CORPUS[code]
+    assert [(f.code, f.file, f.line, f.document_id, f.annotation_id, f.start, f.end) for f in findings] == [
+        (code, file, line, doc, None, start, end)]
+
+
+def test_every_code_has_a_fixture_and_a_row_in_the_docs():
+    fixtures = {p.stem for p in INVALID.glob("*.jsonl")} | {p.name for p in INVALID.iterdir() if p.is_dir()}
+    assert set(CODES) == fixtures == set(LAYER) | set(CORPUS)
+    documented = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (error|warning) \|", DOCS.read_text(encoding="utf-8"), re.M))
+    assert documented == {code: severity for code, (severity, _) in CODES.items()}
