@@ -1,0 +1,248 @@
+"""The per-shard build and validation on Dask: same files and findings as one process, spread over workers.
+
+Why Dask (not Spark or Ray): it is pure pip (no JVM, no daemon), light, and its local schedulers
+('threads', 'processes') take the same task graph as a `dask.distributed` cluster, so what runs
+on a laptop here runs on many machines by passing a cluster's scheduler instead. No scheduling
+logic lives here: each shard is one `dask.delayed` task and Dask decides where it runs.
+
+Build: one task per (layer, shard). The driver only indexes byte offsets (documents.jsonl,
+structure.jsonl, each layer's document blocks) and checks order and ids; each task reads its own
+documents through those offsets, builds all five configs with `hf.build.encode_rows` /
+`parquet_bytes` (the single-process functions), writes its Parquet files atomically and
+returns only their sha256, so no data flows through the scheduler. File names, bytes and
+the fingerprint equal those of `hf.build.iter_built_files`.
+
+Validation: one task for the corpus checks and one per layer file, each calling the
+validator's own functions; findings are concatenated in `validate_root` order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dask
+
+from .corpus import decode_text, sha256_bytes
+from .errors import CashError, Location, UsageError
+from .jsonl import write_bytes
+from .layers import read_header
+from .paths import CorpusPaths
+from .records import Attribution, Claim, Cue, DocumentAnnotations, Stance, Structure
+from .schema import is_supported_schema_version
+
+DEFAULT_SCHEDULER = "processes"
+SCHEDULERS = ("processes", "threads", "synchronous")
+DOCUMENT_LINE_PREFIX = b'{"record": "document"'
+
+
+@dataclass(frozen=True)
+class ShardJob:
+    """Everything one task needs: where to read each document, and where to write."""
+
+    root: str
+    layer: str
+    index: int
+    count: int
+    doc_ids: tuple[str, ...]
+    doc_offsets: tuple[int, ...]
+    structure_offsets: tuple[int, ...]
+    layer_blocks: tuple[tuple[int, int] | None, ...]  # byte range of each document's block in the layer file
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    layer: str
+    index: int
+    files: tuple[tuple[str, str, str, int, int], ...]  # (kind, relative path, sha256, rows, arrow bytes)
+
+
+def layer_blocks(path: Path, known_ids: set[str]) -> dict[str, tuple[int, int]]:
+    """document id -> [start, end) byte range of its records in a layer file; checks order and known ids.
+
+    Only `document` lines are parsed (the canonical writer puts `"record": "document"` first), so
+    indexing costs one pass of line splitting, not a JSON parse per annotation.
+    """
+    blocks: dict[str, tuple[int, int]] = {}
+    if not path.exists():
+        return blocks
+    header = read_header(path)
+    if not is_supported_schema_version(header.schema_version):
+        raise CashError(f"layer written under schema {header.schema_version}, which this package cannot read",
+                        Location(file=str(path), line=1))
+    previous: str | None = None
+    open_start: int | None = None
+    offset = 0
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.startswith(DOCUMENT_LINE_PREFIX):
+                doc_id = json.loads(line)["document_id"]
+                if doc_id not in known_ids:
+                    raise CashError("annotations for a document that is not in the corpus",
+                                    Location(file=str(path), line=number, document_id=doc_id))
+                if previous is not None and doc_id <= previous:
+                    raise CashError(f"documents out of order or repeated (after {previous!r})",
+                                    Location(file=str(path), line=number, document_id=doc_id),
+                                    hint="layer files are sorted by document id")
+                if previous is not None:
+                    blocks[previous] = (open_start, offset)
+                previous, open_start = doc_id, offset
+            offset += len(line)
+    if previous is not None:
+        blocks[previous] = (open_start, offset)
+    return blocks
+
+
+def parse_block(data: bytes, path: str) -> DocumentAnnotations:
+    """One document's block of a layer file (its document line, then its annotations) as a record."""
+    lines = [json.loads(line) for line in data.splitlines() if line.strip()]
+    head = lines[0]
+    kinds = {"claim": [], "cue": [], "attribution": []}
+    builders = {"claim": Claim.from_dict, "cue": Cue.from_dict, "attribution": Attribution.from_dict}
+    for record in lines[1:]:
+        kind = record.get("record")
+        if kind not in builders or record.get("document_id") != head["document_id"]:
+            raise CashError(f"unexpected record {kind!r} in the block of this document",
+                            Location(file=path, document_id=head["document_id"], annotation_id=record.get("id")))
+        kinds[kind].append(builders[kind](record))
+    return DocumentAnnotations(head["document_id"], head["text_sha256"],
+                               tuple(Stance(s["target"], s["polarity"]) for s in head["document_stance"]),
+                               tuple(kinds["claim"]), tuple(kinds["cue"]), tuple(kinds["attribution"]),
+                               head.get("note"))
+
+
+def run_shard(job: ShardJob) -> ShardResult:
+    """The per-shard build as a task: read this shard's documents, write its five Parquet files."""
+    from .hf.build import check_annotations, config_name, encode_rows, parquet_bytes, shard_file_name
+    from .hf.features import CONFIG_KINDS
+    from .hf.rows import DocumentInput, shard_rows
+    root = Path(job.root)
+    paths = CorpusPaths(root)
+    layer_path = paths.layer_path(job.layer)
+    inputs = []
+    with open(paths.documents, "rb") as documents, open(paths.structure, "rb") as structures, \
+            (open(layer_path, "rb") if layer_path.exists() else nullcontext()) as layer:
+        for doc_id, doc_offset, structure_offset, block in zip(job.doc_ids, job.doc_offsets, job.structure_offsets,
+                                                               job.layer_blocks):
+            documents.seek(doc_offset)
+            metadata = json.loads(documents.readline())
+            structures.seek(structure_offset)
+            structure = Structure.from_dict(json.loads(structures.readline()))
+            data = paths.text_path(doc_id).read_bytes()
+            text = decode_text(data, str(paths.text_path(doc_id)))
+            digest = sha256_bytes(data)
+            if digest != metadata["sha256"] or structure.text_sha256 != digest:
+                raise CashError("text bytes differ from the sha256 in documents.jsonl / structure.jsonl",
+                                Location(file=str(paths.text_path(doc_id)), document_id=doc_id))
+            annotations = None
+            if block is not None:
+                layer.seek(block[0])
+                annotations = parse_block(layer.read(block[1] - block[0]), str(layer_path))
+                check_annotations(annotations, text, digest, layer_path)
+            inputs.append(DocumentInput(metadata, text, structure, job.layer, annotations))
+    files = []
+    for kind in CONFIG_KINDS:
+        table = encode_rows(kind, shard_rows(kind, inputs))
+        data = parquet_bytes(table)
+        rel = f"data/{config_name(kind, job.layer)}/{shard_file_name(job.index, job.count)}"
+        target = root / rel
+        if not target.exists() or target.read_bytes() != data:
+            write_bytes(target, data)
+        files.append((kind, rel, hashlib.sha256(data).hexdigest(), table.num_rows, table.nbytes))
+    return ShardResult(job.layer, job.index, tuple(files))
+
+
+def plan_jobs(root: Path, shard_size: int) -> list[ShardJob]:
+    """One job per (layer, shard), in the order `iter_built_files` produces them."""
+    from .hf.build import built_layers, line_offsets, shards
+    if shard_size < 1:
+        raise UsageError(f"--shard-size must be at least 1, got {shard_size}")
+    paths = CorpusPaths(Path(root))
+    if not paths.corpus_info.exists():
+        raise UsageError("not a CASH corpus root (no corpus/corpus.json)", Location(file=str(paths.corpus_info)))
+    doc_index = line_offsets(paths.documents, "id")
+    structure_index = line_offsets(paths.structure, "document_id")
+    doc_ids = sorted(doc_index)
+    missing = [d for d in doc_ids if d not in structure_index]
+    if missing:
+        raise CashError("document has no structure record", Location(file=str(paths.structure), document_id=missing[0]))
+    groups = shards(doc_ids, shard_size)
+    jobs = []
+    for layer in built_layers(paths):
+        blocks = layer_blocks(paths.layer_path(layer), set(doc_ids))
+        for index, group in enumerate(groups):
+            jobs.append(ShardJob(str(paths.root), layer, index, len(groups), tuple(group),
+                                 tuple(doc_index[d] for d in group), tuple(structure_index[d] for d in group),
+                                 tuple(blocks.get(d) for d in group)))
+    return jobs
+
+
+def build_on_dask(root: Path, shard_size: int, *, scheduler: str = DEFAULT_SCHEDULER,
+                  num_workers: int | None = None):
+    """Write data/ Parquet shards with one Dask task per (layer, shard); returns the `hf.build.BuildPlan`.
+
+    The plan (paths, sha256, fingerprint, config row counts) equals the single-process build's.
+    Card and Croissant are not written here: `cash build` writes them from the same plan.
+    """
+    from .hf.build import BuildPlan, ConfigSummary, built_layers, config_name
+    from .hf.features import CONFIG_KINDS
+    if scheduler not in SCHEDULERS:
+        raise UsageError(f"unknown Dask scheduler {scheduler!r}", hint=f"one of {', '.join(SCHEDULERS)}")
+    root = Path(root)
+    jobs = plan_jobs(root, shard_size)
+    tasks = [dask.delayed(run_shard, pure=True)(job) for job in jobs]
+    results = dask.compute(*tasks, scheduler=scheduler, num_workers=num_workers)
+    paths = CorpusPaths(root)
+    plan = BuildPlan(root, shard_size)
+    summaries = {}
+    for layer in built_layers(paths):
+        for kind in CONFIG_KINDS:
+            summaries[(layer, kind)] = ConfigSummary(config_name(kind, layer), kind, layer,
+                                                     paths.layer_path(layer).exists())
+    for result in results:  # same order as the jobs, which is the single-process order
+        for kind, rel, digest, rows, nbytes in result.files:
+            summary = summaries[(result.layer, kind)]
+            summary.files.append(rel)
+            summary.num_rows += rows
+            summary.num_bytes += nbytes
+            plan.hashes[rel] = digest
+            if all(existing.name != summary.name for existing in plan.configs):
+                plan.configs.append(summary)
+    return plan
+
+
+def _corpus_findings(root: str) -> list:
+    from .validation import _display
+    from .validation.corpus_checks import check_corpus, check_schema_file
+    root_path = Path(root)
+    show = _display(root_path)
+    findings = []
+    schema_file = root_path / "schema" / "cash.schema.json"
+    if schema_file.is_file():
+        findings += check_schema_file(schema_file, show(schema_file))
+    findings += check_corpus(CorpusPaths(root_path), show)
+    return findings
+
+
+def _layer_findings(root: str, layer_file: str) -> list:
+    from .validation import validate_layer_file
+    return validate_layer_file(Path(layer_file), Path(root))
+
+
+def validate_on_dask(root: Path, *, scheduler: str = DEFAULT_SCHEDULER, num_workers: int | None = None) -> list:
+    """`validation.validate_root` as Dask tasks (corpus checks, then one task per layer file): same findings, same order."""
+    if scheduler not in SCHEDULERS:
+        raise UsageError(f"unknown Dask scheduler {scheduler!r}", hint=f"one of {', '.join(SCHEDULERS)}")
+    root = Path(root)
+    if not root.is_dir():
+        raise UsageError("not a folder", Location(file=str(root)))
+    paths = CorpusPaths(root)
+    layers = sorted(paths.annotations_dir.glob("*.jsonl")) if paths.annotations_dir.is_dir() else []
+    tasks = [dask.delayed(_corpus_findings, pure=True)(str(root))]
+    tasks += [dask.delayed(_layer_findings, pure=True)(str(root), str(layer)) for layer in layers]
+    parts: Any = dask.compute(*tasks, scheduler=scheduler, num_workers=num_workers)
+    return [item for part in parts for item in part]
