@@ -53,11 +53,13 @@ def token_categories(tokens: np.ndarray, coded_spans: Sequence[tuple[int, int, i
     codes = np.zeros(len(tokens), dtype=np.int64)
     if not len(tokens):
         return codes
-    token_start, token_end = tokens[:, 0], tokens[:, 1]
-    for start, end, code in coded_spans:
-        first = np.searchsorted(token_end, start, side="right")
-        stop = np.searchsorted(token_start, end, side="left")
-        codes[first:stop] = code
+    if not len(coded_spans):
+        return codes
+    spans = np.asarray(coded_spans, dtype=np.int64).reshape(-1, 3)
+    first = np.searchsorted(tokens[:, 1], spans[:, 0], side="right").tolist()
+    stop = np.searchsorted(tokens[:, 0], spans[:, 1], side="left").tolist()
+    for begin, end, code in zip(first, stop, spans[:, 2].tolist()):
+        codes[begin:end] = code
     return codes
 
 
