@@ -94,7 +94,7 @@ class _Compiler:
             checks.append(self.ref(ref[len("#/$defs/"):]))
         if "type" in node:
             types = node["type"] if isinstance(node["type"], list) else [node["type"]]
-            checks.append(lambda v, types=tuple(types): any(_is_type(v, t) for t in types))
+            checks.append(_type_check(tuple(types)))
         if "const" in node:
             const = node["const"]
             checks.append(lambda v, c=const: _strict_equal(v, c))
@@ -111,17 +111,14 @@ class _Compiler:
             compiled = [self.node(o) for o in node["anyOf"]]
             checks.append(lambda v, cs=compiled: any(c(v) for c in cs))
         if "allOf" in node:
-            compiled = [self.node(o) for o in node["allOf"]]
-            checks.append(lambda v, cs=compiled: all(c(v) for c in cs))
+            checks.append(_all_of([self.node(o) for o in node["allOf"]]))
         if "if" in node:
             condition = self.node(node["if"])
             then = self.node(node.get("then", True))
             otherwise = self.node(node.get("else", True))
             checks.append(lambda v, i=condition, t=then, e=otherwise: t(v) if i(v) else e(v))
         checks += self._object(node) + self._array(node) + self._scalar(node)
-        if len(checks) == 1:
-            return checks[0]
-        return lambda v, cs=tuple(checks): all(c(v) for c in cs)
+        return _all_of(checks)
 
     def _one_of_values(self, values: list[Any]) -> Check:
         strings = _string_set(values)
@@ -185,6 +182,33 @@ class _Compiler:
         if "format" in node:
             out.append(lambda v, f=node["format"]: _FORMAT_CHECKER.conforms(v, f))
         return out
+
+
+def _all_of(checks: list[Check]) -> Check:
+    """One closure for several checks; a plain loop (no generator) because this is the hot path."""
+    if len(checks) == 1:
+        return checks[0]
+    frozen = tuple(checks)
+
+    def check(v: Any) -> bool:
+        for c in frozen:
+            if not c(v):
+                return False
+        return True
+    return check
+
+
+def _type_check(types: tuple[str, ...]) -> Check:
+    """Common single types as direct isinstance tests; the rest through _is_type."""
+    if types == ("string",):
+        return lambda v: v.__class__ is str or isinstance(v, str)
+    if types == ("object",):
+        return lambda v: isinstance(v, dict)
+    if types == ("array",):
+        return lambda v: isinstance(v, list)
+    if types == ("integer",):
+        return lambda v: v.__class__ is int or _is_type(v, "integer")
+    return lambda v: any(_is_type(v, t) for t in types)
 
 
 def _unique(v: Any) -> bool:

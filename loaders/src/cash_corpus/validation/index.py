@@ -38,7 +38,11 @@ class CorpusIndex:
 
     def text(self, doc_id: str) -> str | None:
         """The raw text, or None if its file is missing or not UTF-8 (reported by the caller)."""
-        path: Path = self.corpus.paths.text_path(doc_id)
+        # Callers pass only ids that passed the document_id pattern (no '/', no '..'), so the
+        # plain join is safe and avoids a resolve() per document.
+        if not is_valid_document_id(doc_id):
+            return None
+        path: Path = self.corpus.paths.texts_dir / f"{doc_id}.txt"
         if not path.is_file():
             return None
         try:

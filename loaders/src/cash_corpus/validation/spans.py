@@ -30,9 +30,11 @@ def code_points(text: str) -> np.ndarray:
 
 
 @cache
-def _whitespace_code_points() -> np.ndarray:
-    """Every code point for which str.isspace() is true (Python's definition, as the guidelines use)."""
-    return np.array([c for c in range(sys.maxunicode + 1) if chr(c).isspace()], dtype="<u4")
+def _is_blank() -> np.ndarray:
+    """Lookup table: True at every code point for which str.isspace() is true (all lie in the BMP)."""
+    table = np.zeros(sys.maxunicode + 1, dtype=bool)
+    table[[c for c in range(0x10000) if chr(c).isspace()]] = True
+    return table
 
 
 def check_spans(raw: np.ndarray, starts: np.ndarray, ends: np.ndarray, texts: list[str]) -> SpanVerdicts:
@@ -50,8 +52,8 @@ def check_spans(raw: np.ndarray, starts: np.ndarray, ends: np.ndarray, texts: li
     whitespace = np.zeros_like(empty)
     fine = usable & ~mismatch
     if fine.any():
-        blanks = _whitespace_code_points()
-        whitespace[fine] = np.isin(raw[starts[fine]], blanks) | np.isin(raw[ends[fine] - 1], blanks)
+        blank = _is_blank()
+        whitespace[fine] = blank[raw[starts[fine]]] | blank[raw[ends[fine] - 1]]
     return SpanVerdicts(empty, out_of_range, mismatch, whitespace)
 
 
