@@ -1,0 +1,290 @@
+"""Benchmarks at scale -> BENCHMARKS.md. Every figure is a ratio against a baseline run in the same run.
+
+    python benchmarks/run.py                 # 1k, 10k, 100k documents (about 10 annotations each)
+    python benchmarks/run.py --quick         # small sizes, under a minute (what the tests run)
+    python benchmarks/run.py --sizes 1000 10000 --out /tmp/B.md
+
+Figures per size (corpora from `cash synth`, seed fixed):
+- validate: `validation.validate_root` (what `cash validate` runs) vs per-record `jsonschema`
+  validation of the same records (documents, structure, layer lines) with the schema's own validators;
+- build: `hf.publish.write_build` (what `cash build` runs) time, relative to the smallest size's build
+  time x the size ratio (linear growth means ratio = size ratio); plus the Dask build vs one process;
+- load_dataset cold (empty cache) and warm (same cache) vs `pyarrow.parquet.read_table` of the same files;
+- ls import: `labelstudio.importer.import_export` vs `label_studio_sdk.converter` JSON -> JSON_MIN, each in
+  a fresh interpreter (benchmarks/child.py); peak memory = the import process's peak RSS minus the peak RSS
+  of an idle interpreter with the same imports, compared with the export file's size.
+Wall-clock times are `time.perf_counter()`; one run each (no repeats), on the machine named in the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from machine import machine_lines  # noqa: E402
+
+FULL_SIZES = (1_000, 10_000, 100_000)
+QUICK_SIZES = (100, 400)
+SEED = 20261121
+SHARD_SIZE = 10_000
+QUICK_SHARD_SIZE = 100
+
+
+@dataclass
+class Row:
+    """One line of the table: ratio = ours / baseline; `met` compares the ratio with the goal."""
+
+    size: int
+    figure: str
+    ours: str
+    baseline: str
+    ratio: float | None
+    goal: str
+    met: str
+
+
+def timed(func, *args, **kwargs):
+    started = time.perf_counter()
+    value = func(*args, **kwargs)
+    return time.perf_counter() - started, value
+
+
+def seconds(value: float) -> str:
+    return f"{value:.3f} s"
+
+
+def mib(value: float) -> str:
+    return f"{value / 2**20:.1f} MiB"
+
+
+def verdict(ratio: float, at_most: float | None = None, at_least: float | None = None) -> str:
+    if at_most is not None:
+        return "yes" if ratio <= at_most else "no"
+    return "yes" if ratio >= at_least else "no"
+
+
+# ---------------------------------------------------------------- the figures
+
+def jsonschema_baseline(root: Path) -> int:
+    """Validate every record of the corpus with jsonschema, one record at a time; returns the error count."""
+    from cash_corpus.schema import validator
+    checks = [(root / "corpus" / "documents.jsonl", "document_metadata"),
+              (root / "corpus" / "structure.jsonl", "structure_record")]
+    checks += [(layer, "annotation_record") for layer in sorted((root / "annotations").glob("*.jsonl"))]
+    count = 0
+    for path, definition in checks:
+        check = validator(definition)
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                count += sum(1 for _ in check.iter_errors(json.loads(line)))
+    return count
+
+
+def bench_validate(size: int, root: Path, baseline_limit: int) -> Row:
+    from cash_corpus.validation import errors, validate_root
+    ours, findings = timed(validate_root, root)
+    if size > baseline_limit:
+        if errors(findings):
+            raise SystemExit(f"synthetic corpus of {size} documents is not valid: {len(errors(findings))} findings")
+        return Row(size, "validate (jsonschema baseline not run at this size: see notes)", seconds(ours),
+                   "not run", None, "≥ 20×", "not measured")
+    base, base_errors = timed(jsonschema_baseline, root)
+    if errors(findings) or base_errors:
+        raise SystemExit(f"synthetic corpus of {size} documents is not valid: {len(errors(findings))} findings, "
+                         f"{base_errors} jsonschema errors")
+    speedup = base / ours
+    return Row(size, "validate: speed-up over per-record jsonschema", seconds(ours), seconds(base), speedup,
+               "≥ 20×", verdict(speedup, at_least=20))
+
+
+def bench_build(size: int, root: Path, shard_size: int, first: tuple[int, float] | None) -> tuple[list[Row], float]:
+    from cash_corpus.distributed import build_on_dask
+    from cash_corpus.hf.publish import write_build
+    ours, outcome = timed(write_build, root, shard_size)
+    rows = []
+    rate = f"{size / ours:,.0f} docs/s"
+    if first is None:
+        rows.append(Row(size, f"build: time ({rate}); growth baseline", seconds(ours), seconds(ours), 1.0,
+                        "(baseline)", "—"))
+    else:
+        first_size, first_time = first
+        growth = ours / first_time
+        limit = 1.1 * size / first_size
+        rows.append(Row(size, f"build: growth vs {first_size:,} docs ({rate})", seconds(ours), seconds(first_time),
+                        growth, f"≤ {limit:.0f}× (linear +10%)", verdict(growth, at_most=limit)))
+    copy = root.parent / f"{root.name}-dask"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("data"))
+    dask_time, plan = timed(build_on_dask, copy, shard_size, scheduler="processes", num_workers=os.cpu_count())
+    same = plan.fingerprint == outcome.plan.fingerprint
+    shutil.rmtree(copy)
+    rows.append(Row(size, f"build on Dask, {os.cpu_count()} processes (same fingerprint: {'yes' if same else 'NO'})",
+                    seconds(dask_time), seconds(ours), dask_time / ours, "info (no goal); must be identical",
+                    "yes" if same else "no"))
+    return rows, ours
+
+
+def bench_load(size: int, root: Path, work: Path) -> list[Row]:
+    import datasets
+    import pyarrow.parquet as pq
+    datasets.disable_progress_bars()
+    config = "documents"
+    files = sorted((root / "data" / config).glob("*.parquet"))
+    cache = work / f"hf-cache-{size}"
+    shutil.rmtree(cache, ignore_errors=True)
+    cold, ds = timed(datasets.load_dataset, str(root), config, split="test", cache_dir=str(cache))
+    warm, ds_warm = timed(datasets.load_dataset, str(root), config, split="test", cache_dir=str(cache))
+    base, table = timed(lambda: [pq.read_table(f) for f in files])
+    rows_read = sum(t.num_rows for t in table)
+    if not (len(ds) == len(ds_warm) == rows_read == size):
+        raise SystemExit(f"load_dataset returned {len(ds)}/{len(ds_warm)} rows, read_table {rows_read}, expected {size}")
+    shutil.rmtree(cache, ignore_errors=True)
+    return [Row(size, f"load_dataset cold ({config} config)", seconds(cold), seconds(base), cold / base, "≤ 1.2×",
+                verdict(cold / base, at_most=1.2)),
+            Row(size, f"load_dataset warm ({config} config)", seconds(warm), seconds(base), warm / base, "≤ 0.2×",
+                verdict(warm / base, at_most=0.2))]
+
+
+def child(*args: str) -> dict:
+    """Run benchmarks/child.py in a fresh interpreter; its JSON line holds seconds and peak RSS."""
+    done = subprocess.run([sys.executable, str(HERE / "child.py"), *args], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"child {args[0]} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_ls_import(size: int, root: Path, export: Path, work: Path) -> list[Row]:
+    layer = "bench-import"
+    idle = child("idle")
+    ours = child("import", str(root), str(export), layer)
+    imported = root / "annotations" / f"{layer}.jsonl"
+    gold = root / "annotations" / "gold.jsonl"
+    same = _records(imported) == _records(gold)
+    imported.unlink()
+    out_dir = Path(tempfile.mkdtemp(dir=work))
+    base = child("convert", str(export), str(out_dir))
+    shutil.rmtree(out_dir)
+    if not same:
+        raise SystemExit("the imported layer differs from the gold layer the export was made from")
+    speedup = base["seconds"] / ours["seconds"]
+    export_size = export.stat().st_size
+    extra = ours["peak_rss_bytes"] - idle["peak_rss_bytes"]
+    return [Row(size, "ls import: speed-up over converter JSON→JSON_MIN", seconds(ours["seconds"]),
+                seconds(base["seconds"]), speedup, "≥ 3×", verdict(speedup, at_least=3)),
+            Row(size, f"ls import: peak RSS − idle RSS ({mib(idle['peak_rss_bytes'])}) vs export size",
+                mib(extra), mib(export_size), extra / export_size, "≤ 2×", verdict(extra / export_size, at_most=2)),
+            Row(size, "converter: peak RSS − idle RSS vs export size (info)",
+                mib(base["peak_rss_bytes"] - idle["peak_rss_bytes"]), mib(export_size),
+                (base["peak_rss_bytes"] - idle["peak_rss_bytes"]) / export_size, "info", "—")]
+
+
+def _records(path: Path) -> list[str]:
+    """A layer's lines without its header (provenance differs between gold and an import)."""
+    with open(path, encoding="utf-8") as handle:
+        return handle.read().splitlines()[1:]
+
+
+# ---------------------------------------------------------------- the run
+
+def run(sizes: tuple[int, ...], shard_size: int, work: Path, log, baseline_limit: int,
+        checkpoint=lambda rows, notes, done: None) -> tuple[list[Row], list[str]]:
+    """All figures size by size; `checkpoint` is called after each size, so a long run keeps what finished."""
+    from cash_corpus.synth import write_synth
+    rows: list[Row] = []
+    notes: list[str] = []
+    first: tuple[int, float] | None = None
+    for size in sizes:
+        folder = work / f"n{size}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        root, export = folder / "root", folder / "export.json"
+        synth_time, summary = timed(write_synth, root, size, SEED, export)
+        notes.append(f"{size:,} documents: {summary.annotations:,} annotations ({summary.claims:,} claims, "
+                     f"{summary.cues:,} cues, {summary.attributions:,} attributions), "
+                     f"export {mib(export.stat().st_size)}, generated in {synth_time:.1f} s")
+        log(notes[-1])
+        for name, step in (("validate", lambda: [bench_validate(size, root, baseline_limit)]),
+                           ("build", lambda: _build_step(size, root, shard_size, first)),
+                           ("load", lambda: bench_load(size, root, work)),
+                           ("ls import", lambda: bench_ls_import(size, root, export, folder))):
+            started = time.perf_counter()
+            new_rows = step()
+            if name == "build":
+                new_rows, build_time = new_rows
+                first = first or (size, build_time)
+            rows += new_rows
+            log(f"  {name}: {time.perf_counter() - started:.1f} s")
+        shutil.rmtree(folder, ignore_errors=True)
+        checkpoint(rows, notes, size)
+    return rows, notes
+
+
+def _build_step(size, root, shard_size, first):
+    return bench_build(size, root, shard_size, first)
+
+
+def render(rows: list[Row], notes: list[str], mode: str, findings: str, pending: tuple[int, ...] = ()) -> str:
+    lines = ["# Benchmarks", "", f"Written by `python benchmarks/run.py{' --quick' if mode == 'quick' else ''}` "
+             "(do not edit by hand). Ratio = ours / baseline, except speed-ups = baseline / ours.", "",
+             "## Machine", "", *machine_lines(), "", "## Corpora", "",
+             *[f"- {note}" for note in notes], "", "## Results", "",
+             "| size | figure | ours | baseline | ratio | goal | met? |", "|---:|---|---:|---:|---:|---|---|"]
+    for row in rows:
+        ratio = "—" if row.ratio is None else f"{row.ratio:.2f}×"
+        lines.append(f"| {row.size:,} | {row.figure} | {row.ours} | {row.baseline} | {ratio} | {row.goal} | {row.met} |")
+    if pending:
+        lines += ["", f"Not run (yet): sizes {', '.join(f'{n:,}' for n in pending)} — this file is rewritten after "
+                  "each size, so these were still running or did not finish when it was last written."]
+    lines += ["", findings.strip(), ""]
+    return "\n".join(lines)
+
+
+FINDINGS_FILE = HERE / "FINDINGS.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES} (under a minute)")
+    parser.add_argument("--sizes", type=int, nargs="+", help=f"document counts (default {FULL_SIZES})")
+    parser.add_argument("--shard-size", type=int, help="documents per Parquet shard")
+    parser.add_argument("--jsonschema-limit", type=int, default=10_000, metavar="N",
+                        help="skip the per-record jsonschema baseline above N documents (it takes ~3 ms per "
+                        "document on 2 cores: ~20 min at 100k); default 10000")
+    parser.add_argument("--out", type=Path, default=HERE.parent / "BENCHMARKS.md", help="where to write the table")
+    parser.add_argument("--workdir", type=Path, help="scratch folder (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES))
+    shard_size = args.shard_size or (QUICK_SHARD_SIZE if args.quick else SHARD_SIZE)
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="cash-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    mode = "quick" if args.quick else "full"
+
+    def checkpoint(rows, notes, done):
+        from cash_corpus.jsonl import atomic_writer
+        findings = FINDINGS_FILE.read_text(encoding="utf-8") if FINDINGS_FILE.exists() else ""
+        with atomic_writer(args.out) as handle:
+            handle.write(render(rows, notes, mode, findings, sizes[sizes.index(done) + 1:]))
+        log(f"wrote {args.out} ({done:,} documents done)")
+
+    run(sizes, shard_size, work, log, args.jsonschema_limit, checkpoint)
+    if not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
