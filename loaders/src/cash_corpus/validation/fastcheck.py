@@ -159,7 +159,11 @@ class _Compiler:
         if "items" in node:
             items = self.node(node["items"])
             skip = len(node.get("prefixItems", ()))
-            out.append(lambda v, c=items, k=skip: not isinstance(v, list) or all(c(x) for x in v[k:]))
+            minimums = self._int_tuple_minimums(node["items"])
+            if minimums is not None and skip == 0:
+                out.append(_int_tuples(minimums, items))
+            else:
+                out.append(lambda v, c=items, k=skip: not isinstance(v, list) or all(c(x) for x in v[k:]))
         if "minItems" in node:
             out.append(lambda v, n=node["minItems"]: not isinstance(v, list) or len(v) >= n)
         if "maxItems" in node:
@@ -167,6 +171,22 @@ class _Compiler:
         if node.get("uniqueItems"):
             out.append(_unique)
         return out
+
+    def _int_tuple_minimums(self, items: Any) -> tuple[int, ...] | None:
+        """Minimums when `items` is a fixed-length array of plain integers with minimums only
+        (the shape of `offset_pair`), else None. Such lists (every sentence and token of a
+        document) get a single-loop check instead of one closure call per number."""
+        if isinstance(items, dict) and set(items) == {"$ref"} and items["$ref"].startswith("#/$defs/"):
+            items = self.schema["$defs"][items["$ref"][len("#/$defs/"):]]
+        if not isinstance(items, dict) or set(items) - _ANNOTATIONS != {"type", "prefixItems", "minItems", "maxItems"}:
+            return None
+        prefix = items["prefixItems"]
+        if items["type"] != "array" or not items["minItems"] == items["maxItems"] == len(prefix) == 2:
+            return None
+        if not all(isinstance(p, dict) and set(p) - _ANNOTATIONS == {"type", "minimum"} and p["type"] == "integer"
+                   and isinstance(p["minimum"], int) for p in prefix):
+            return None
+        return tuple(p["minimum"] for p in prefix)
 
     def _scalar(self, node: dict[str, Any]) -> list[Check]:
         out: list[Check] = []
@@ -194,6 +214,23 @@ def _all_of(checks: list[Check]) -> Check:
         for c in frozen:
             if not c(v):
                 return False
+        return True
+    return check
+
+
+def _int_tuples(minimums: tuple[int, ...], generic: Check) -> Check:
+    """Exact check of a list of integer pairs: the common case (plain ints) in one loop; any
+    unusual item (a float that is an integer, a bool, a wrong length) goes to the generic check,
+    so the verdict always equals jsonschema's."""
+    low_a, low_b = minimums
+
+    def check(v: Any) -> bool:
+        if not isinstance(v, list):
+            return True
+        for pair in v:
+            if not (pair.__class__ is list and len(pair) == 2 and pair[0].__class__ is int
+                    and pair[1].__class__ is int and pair[0] >= low_a and pair[1] >= low_b):
+                return all(generic(x) for x in v)
         return True
     return check
 
