@@ -84,7 +84,9 @@ def test_gold_to_label_studio_and_back_is_exact(case, data):
         task2 = export_task(corpus, 2, one[1], [(20, 1)], counting)
         task2["annotations"] += export_task(corpus, 2, two[0], [(21, 2)], counting)["annotations"]
         export = write_export(Path(folder) / "export.json", tasks + [task2])
-        stats = import_export(corpus, export, "ls")
+        # Repetitive text can make a UTF-16 region also match as code points (truly ambiguous), so the
+        # property states the counting; auto-detection is tested in test_labelstudio_import.py.
+        stats = import_export(corpus, export, "ls", offsets=counting)
         assert stats.written == ["ls-user1", "ls-user2"]
         assert layer_records(corpus.paths.layer_path("ls-user1")) == layer_records(gold_one)
         assert layer_records(corpus.paths.layer_path("ls-user2")) == layer_records(gold_two)

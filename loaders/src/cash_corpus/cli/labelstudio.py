@@ -10,6 +10,8 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..jsonl import atomic_writer
 from ..labelstudio.importer import MERGE, SPLIT, ImportStats
+from ..labelstudio.offsets import Counting
+
 
 def register(subparsers) -> None:
     ls = subparsers.add_parser("ls", help="Label Studio: labeling config, tasks, import, push, pull",
@@ -61,12 +63,16 @@ def _import_options(parser: argparse.ArgumentParser) -> None:
                         help="when one layer gets two annotations of a document, keep the most recently updated")
     parser.add_argument("--drafts", action="store_true", help="import drafts too (skipped by default)")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing layer that would change")
+    parser.add_argument("--offsets", choices=("auto", "code-points", "utf16"), default="auto",
+                        help="how region offsets are counted: auto-detect per annotation (default), Unicode code "
+                        "points (current Label Studio) or UTF-16 units (older exports)")
     parser.add_argument("--guideline-version", help="guideline version in the provenance (default: schema version)")
 
 
 def _import_kwargs(args: argparse.Namespace) -> dict:
     return {"annotators": args.annotators, "latest": args.latest, "drafts": args.drafts,
-            "overwrite": args.overwrite, "guideline_version": args.guideline_version}
+            "overwrite": args.overwrite, "guideline_version": args.guideline_version,
+            "offsets": {"auto": None, "code-points": Counting.CODE_POINTS, "utf16": Counting.UTF16}[args.offsets]}
 
 
 def _corpus(args: argparse.Namespace) -> Corpus:

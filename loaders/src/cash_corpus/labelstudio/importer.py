@@ -91,7 +91,8 @@ def _text_value(value: dict, where: _Where, region: str | None) -> str:
     return "\n".join(texts)
 
 
-def _read_regions(results: list, index: TextIndex, where: _Where, stats: ImportStats) -> dict[str, _Region]:
+def _read_regions(results: list, index: TextIndex, where: _Where, stats: ImportStats,
+                  counting: Counting | None = None) -> dict[str, _Region]:
     """Span regions first: everything else refers to them by id."""
     regions: dict[str, _Region] = {}
     for result in results:
@@ -111,7 +112,7 @@ def _read_regions(results: list, index: TextIndex, where: _Where, stats: ImportS
         label = _single(value.get("labels"), "span labels", where, rid)
         if label not in C.SPAN_LABELS:
             raise where.error(f"unknown label {label!r}", rid, hint=f"one of {list(C.SPAN_LABELS)}")
-        resolved = resolve_offsets(index, value.get("start"), value.get("end"), value.get("text"))
+        resolved = resolve_offsets(index, value.get("start"), value.get("end"), value.get("text"), counting)
         if isinstance(resolved, str):
             start, end = value.get("start"), value.get("end")
             raise where.error(resolved, rid, start if isinstance(start, int) else None,
@@ -224,13 +225,34 @@ def _at_most_one(region: _Region, targets: list[str], label: str, where: _Where)
     return targets[0] if targets else None
 
 
+def _regions_one_counting(results: list, index: TextIndex, where: _Where, stats: ImportStats,
+                          offsets: Counting | None) -> dict[str, _Region]:
+    """All regions of one annotation read with one counting: one front-end made them all.
+
+    Auto (`offsets` None): code points if every region matches so, else UTF-16 if every region
+    matches so. A text can make both readings match (repeated characters after an emoji); then
+    code points (the current front-end) win: pass `offsets` to say which when you know.
+    """
+    if offsets is not None:
+        return _read_regions(results, index, where, stats, offsets)
+    for counting in (Counting.CODE_POINTS, Counting.UTF16):
+        trial = ImportStats()
+        try:
+            regions = _read_regions(results, index, where, trial, counting)
+        except CashError:
+            continue
+        stats.utf16_regions += trial.utf16_regions
+        return regions
+    return _read_regions(results, index, where, ImportStats(), None)  # raises, naming the first bad region
+
+
 def results_to_document(results: Any, text: str, document_id: str, text_sha256: str, where: _Where,
-                        stats: ImportStats | None = None) -> DocumentAnnotations:
+                        stats: ImportStats | None = None, offsets: Counting | None = None) -> DocumentAnnotations:
     """One annotation's results as a DocumentAnnotations; the inverse of `tasks.document_results`."""
     stats = stats or ImportStats()
     if not isinstance(results, list):
         raise where.error(f"result must be a list, got {type(results).__name__}")
-    regions = _read_regions(results, TextIndex.of(text), where, stats)
+    regions = _regions_one_counting(results, TextIndex.of(text), where, stats, offsets)
     document_stance, document_note, relations = _read_controls(results, regions, where)
     links = _links(relations, regions, where)
     claims, cues, attributions, used = [], [], [], set()
@@ -373,7 +395,7 @@ def _check_task(task: dict, number: int, known: dict[str, str], where: _Where, c
     return document_id, corpus.text(document_id), known[document_id]
 
 
-def read_export(corpus: Corpus, export: Path, *, drafts: bool = False,
+def read_export(corpus: Corpus, export: Path, *, drafts: bool = False, offsets: Counting | None = None,
                 stats: ImportStats | None = None) -> tuple[ImportStats, list[_Taken]]:
     """Every usable annotation of the export as checked documents (raises on the first problem)."""
     stats = stats or ImportStats()
@@ -392,7 +414,7 @@ def read_export(corpus: Corpus, export: Path, *, drafts: bool = False,
                 annotator = annotator_name(user)
             except CashError as exc:
                 raise where.error(exc.message) from exc
-            doc = results_to_document(unit.get("result"), text, document_id, digest, where, stats)
+            doc = results_to_document(unit.get("result"), text, document_id, digest, where, stats, offsets)
             if _layer_validator() is None:
                 _schema_check(doc, where)
             updated = str(unit.get("updated_at") or unit.get("created_at") or "")
@@ -440,11 +462,11 @@ def _same_as_file(path: Path, rows) -> bool:
 
 def import_export(corpus: Corpus, export: Path, layer: str, *, annotators: str = SPLIT, drafts: bool = False,
                   latest: bool = False, overwrite: bool = False, guideline_version: str | None = None,
-                  tool: str = "Label Studio") -> ImportStats:
+                  tool: str = "Label Studio", offsets: Counting | None = None) -> ImportStats:
     """Validate the whole export, then write its layers; an unchanged layer is left untouched."""
     if not is_valid_layer_name(layer):
         raise UsageError(f"invalid layer name {layer!r}", hint="lowercase letters, digits, '-' and '_'")
-    stats, taken = read_export(corpus, export, drafts=drafts)
+    stats, taken = read_export(corpus, export, drafts=drafts, offsets=offsets)
     layers = group_layers(taken, layer, annotators, latest)
     plans = []
     for name, items in sorted(layers.items()):

@@ -56,8 +56,12 @@ class TextIndex:
         return offset + shift
 
 
-def resolve_offsets(index: TextIndex, start: object, end: object, text: object) -> tuple[int, int, Counting] | str:
-    """(start, end, counting) in code points whose raw slice equals `text`, or a message why not."""
+def resolve_offsets(index: TextIndex, start: object, end: object, text: object,
+                    counting: Counting | None = None) -> tuple[int, int, Counting] | str:
+    """(start, end, counting) in code points whose raw slice equals `text`, or a message why not.
+
+    `counting` None accepts either reading (code points first); otherwise only that one.
+    """
     if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
         return f"start/end must be integers, got {start!r}, {end!r}"
     if not isinstance(text, str):
@@ -65,9 +69,9 @@ def resolve_offsets(index: TextIndex, start: object, end: object, text: object) 
     if start < 0 or start >= end:
         return f"empty or inverted span [{start}, {end})"
     length = len(index.text)
-    if end <= length and index.text[start:end] == text:
+    if counting is not Counting.UTF16 and end <= length and index.text[start:end] == text:
         return start, end, Counting.CODE_POINTS
-    if index.astral_utf16 and end <= index.utf16_length:
+    if counting is not Counting.CODE_POINTS and end <= index.utf16_length:
         cp_start, cp_end = index.utf16_to_code_point(start), index.utf16_to_code_point(end)
         if cp_start is not None and cp_end is not None and index.text[cp_start:cp_end] == text:
             return cp_start, cp_end, Counting.UTF16
