@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import Location, UsageError
@@ -31,12 +32,23 @@ def is_valid_layer_name(name: str) -> bool:
     return isinstance(name, str) and len(name) <= MAX_ID_LENGTH and bool(LAYER_NAME_RE.match(name))
 
 
+@lru_cache(maxsize=256)
+def _resolved_folder(folder: Path) -> Path:
+    return folder.resolve()
+
+
 def safe_child(folder: Path, name: str, suffix: str) -> Path:
-    """`folder/name+suffix`, refusing any name that would resolve outside `folder`."""
-    candidate = (folder / f"{name}{suffix}").resolve()
-    if candidate.parent != folder.resolve():
+    """`folder/name+suffix`, refusing any name that could point outside `folder`.
+
+    A plain file name (no separator, not '.' or '..', no NUL) cannot leave its folder, so no
+    per-call `resolve()` is needed; the folder itself is resolved once (this runs per document).
+    """
+    filename = f"{name}{suffix}"
+    if (not name or filename in (".", "..") or "/" in filename or "\\" in filename or "\x00" in filename
+            or (os.altsep and os.altsep in filename)):
         raise UsageError(f"id {name!r} would escape {folder}", Location(file=str(folder)))
-    return candidate
+    base = _resolved_folder(folder) if folder.is_absolute() else folder.resolve()
+    return base / filename
 
 
 @dataclass(frozen=True)

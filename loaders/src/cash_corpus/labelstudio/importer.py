@@ -392,7 +392,7 @@ def _check_task(task: dict, number: int, known: dict[str, str], where: _Where, c
         raise where.error(f"task text (sha256 {digest[:12]}…, declared {str(data.get('text_sha256'))[:12]}…) "
                           f"is not the corpus text (sha256 {known[document_id][:12]}…)",
                           hint="the document changed since the tasks were made: re-annotate the current text")
-    return document_id, corpus.text(document_id), known[document_id]
+    return document_id, text, known[document_id]  # equal to the corpus text: its sha256 was just checked
 
 
 def read_export(corpus: Corpus, export: Path, *, drafts: bool = False, offsets: Counting | None = None,
