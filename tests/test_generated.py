@@ -34,3 +34,28 @@ def test_a_hand_edit_of_the_generated_block_is_detected(repo_root):
 def test_replace_marked_keeps_the_hand_written_text():
     doc = f"intro\n{begin('x')}\nold\n{END}\noutro\n{begin('y')}\nkeep\n{END}\n"
     assert replace_marked(doc, "x", "NEW") == f"intro\n{begin('x')}\nNEW\n{END}\noutro\n{begin('y')}\nkeep\n{END}\n"
+
+
+def test_generated_labelstudio_config_and_features_match_the_schema(repo_root):
+    import json
+
+    from cash_corpus.hf.features import config_features
+    from cash_corpus.labelstudio.config import labeling_config
+    from cash_corpus.schema import label_names
+
+    xml = (repo_root / "schema" / "generated" / "labelstudio.xml").read_text(encoding="utf-8")
+    assert xml.rstrip("\n") == labeling_config().rstrip("\n")
+    for value in label_names("claim_type") + label_names("cue_type"):
+        assert f'value="{value}"' in xml
+    for target in label_names("stance_target"):
+        assert target in xml
+    features = json.loads((repo_root / "schema" / "generated" / "features.json").read_text(encoding="utf-8"))
+    assert features["claims"] == config_features("claims").to_dict()
+    assert features["claims"]["claim_type"]["names"] == label_names("claim_type")
+
+
+def test_a_hand_edit_of_a_generated_file_is_detected():
+    render = artifacts()["schema/generated/labelstudio.xml"]
+    current = render("")
+    edited = current.replace('value="factual"', 'value="fact"')
+    assert edited != current and render(edited) != edited

@@ -8,6 +8,7 @@ Derived blocks inside hand-written Markdown sit between `<!-- BEGIN GENERATED: n
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,9 +53,23 @@ def agreement_section(root: Path = SOURCE_ROOT) -> str:
     return markdown_report(compare_layers(a, b, Corpus(paths)))
 
 
+def labelstudio_config(_: str) -> str:
+    from .labelstudio.config import labeling_config
+    return labeling_config().rstrip("\n") + "\n"
+
+
+def datasets_features(_: str) -> str:
+    """The `datasets` features of every config, as `Features.to_dict()` JSON (a readable reference)."""
+    from .hf.features import CONFIG_KINDS, config_features
+    return json.dumps({kind: config_features(kind).to_dict() for kind in CONFIG_KINDS}, ensure_ascii=False,
+                      indent=2) + "\n"
+
+
 def artifacts() -> dict[str, Callable[[str], str]]:
     """path → render(current_text) for every generated artefact."""
     found: dict[str, Callable[[str], str]] = {
+        "schema/generated/labelstudio.xml": labelstudio_config,
+        "schema/generated/features.json": datasets_features,
         "schema/GUIDELINES.md": lambda text: replace_marked(text, GUIDELINE_BLOCK, render_tables()),
         "DATASHEET.md": lambda text: replace_marked(replace_marked(text, "corpus statistics (cash generate)", corpus_statistics()),
                                                     "agreement (cash generate)", agreement_section()),
