@@ -182,3 +182,25 @@ def test_cli_add_and_refusal_exit_codes(empty_corpus, tmp_path):
     assert missing.returncode == 2 and "no such file" in missing.stderr
     meta = json.loads((empty_corpus / "corpus" / "documents.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert meta["genre"] == "news"
+
+
+def test_zoning_can_be_corrected_after_adding(small_corpus):
+    from cash_corpus.corpus import rezone_document
+    structure = rezone_document(small_corpus, "non-bmp", {1: "title", 3: "subheading"})
+    corpus = Corpus.at(small_corpus)
+    [stored] = list(corpus.structures())
+    assert stored == structure and stored.zones_source == "corrected"
+    text = corpus.text("non-bmp")
+    assert [(z.type, text[z.start:z.end]) for z in stored.zones][-1] == ("subheading", "The West must act clearly now.\n")
+    assert json.loads((small_corpus / "corpus" / "zoning" / "non-bmp.json").read_text()) == {"1": "title", "3": "subheading"}
+
+
+def test_zoning_correction_refuses_bad_input_and_writes_nothing(small_corpus):
+    from cash_corpus.corpus import rezone_document
+    before = _snapshot(small_corpus)
+    with pytest.raises(UsageError, match="unknown zone type 'sidebar' for line 2"):
+        rezone_document(small_corpus, "non-bmp", {2: "sidebar"})
+    with pytest.raises(CashError, match="no such document") as info:
+        rezone_document(small_corpus, "missing-doc", {1: "title"})
+    assert info.value.location.document_id == "missing-doc"
+    assert _snapshot(small_corpus) == before

@@ -10,6 +10,7 @@ Layout (all under `corpus/`):
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -20,7 +21,7 @@ from typing import Any
 
 from .errors import CashError, Location, UsageError
 from .jsonl import atomic_writer, dumps_line, read_json, read_jsonl, write_json
-from .paths import CorpusPaths, is_valid_document_id
+from .paths import CorpusPaths, is_valid_document_id, safe_child
 from .records import Structure
 from .schema import label_names
 from .segment import SEGMENTER, default_zones, sentences_and_tokens
@@ -196,3 +197,28 @@ def init_corpus(root: Path, name: str, version: str, schema_version: str) -> Non
     for path in (paths.documents, paths.structure):
         if not path.exists():
             path.touch()
+
+
+def rezone_document(root: Path, doc_id: str, zone_overrides: Mapping[int, str]) -> Structure:
+    """Correct the zoning of a document already in the corpus: zones, sentences and tokens are
+    recomputed from the per-line zone types, `corpus/zoning/<id>.json` records them, and the
+    document's line in structure.jsonl is replaced. Both files are written atomically together."""
+    corpus = Corpus.at(root)
+    metadata = next((d for d in corpus.documents() if d["id"] == doc_id), None)
+    if metadata is None:
+        raise CashError("no such document in the corpus", Location(file=str(corpus.paths.documents), document_id=doc_id))
+    for line, zone_type in zone_overrides.items():
+        if zone_type not in label_names("zone_type"):
+            raise UsageError(f"unknown zone type {zone_type!r} for line {line}", Location(document_id=doc_id),
+                             hint=f"one of {label_names('zone_type')}")
+    text = corpus.text(doc_id)
+    structure = build_structure(doc_id, text, metadata["sha256"], zone_overrides)
+    zoning_file = safe_child(corpus.paths.corpus_dir / "zoning", doc_id, ".json")
+    with ExitStack() as stack:
+        structure_handle = stack.enter_context(atomic_writer(corpus.paths.structure))
+        zoning_handle = stack.enter_context(atomic_writer(zoning_file))
+        for _, record in read_jsonl(corpus.paths.structure):
+            row = structure.to_dict() if record.get("document_id") == doc_id else record
+            structure_handle.write(dumps_line(row) + "\n")
+        zoning_handle.write(json.dumps({str(k): v for k, v in sorted(zone_overrides.items())}) + "\n")
+    return structure

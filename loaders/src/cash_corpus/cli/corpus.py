@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..corpus import Corpus, add_document
+from ..corpus import Corpus, add_document, rezone_document
 from ..errors import CashError, Location, UsageError
 from ..manifest import (compute_manifest, manifest_differences, read_manifest, record_release, update_citation,
                         write_manifest)
@@ -32,6 +32,13 @@ def register(subparsers) -> None:
     add.add_argument("--zones", type=Path, help='JSON file {"LINE": "zone_type", ...} correcting the default '
                      "zoning (line 1 title, rest body)")
     add.set_defaults(handler=run_add)
+
+    zones = subparsers.add_parser("zones", help="correct the zoning of a document (recomputes sentences and tokens)",
+                                  description="Set the zone type of lines of DOC_ID (title, caption, body, ...): zones, "
+                                  "sentences and tokens are recomputed and corpus/zoning/DOC_ID.json records the types.")
+    zones.add_argument("doc_id", help="document id")
+    zones.add_argument("--zones", type=Path, required=True, help='JSON file {"LINE": "zone_type", ...}')
+    zones.set_defaults(handler=run_zones)
 
     manifest = subparsers.add_parser("manifest", help="write or check the release manifest (sha256 + fingerprint)",
                                      description="Write corpus/manifest.json with the sha256 of every data file and "
@@ -62,6 +69,14 @@ def run_add(args: argparse.Namespace) -> int:
                         date_inferred=args.date_inferred, date_evidence=args.date_evidence,
                         license_id=args.license, copyright_note=args.copyright, zone_overrides=overrides)
     print(f"added {meta['id']}: {meta['length']} characters, sha256 {meta['sha256'][:12]}…")
+    return 0
+
+
+def run_zones(args: argparse.Namespace) -> int:
+    from . import resolve_root
+    structure = rezone_document(resolve_root(args), args.doc_id, _read_zone_overrides(args.zones))
+    print(f"{args.doc_id}: {len(structure.zones)} zones, {len(structure.sentences)} sentences, "
+          f"{len(structure.tokens)} tokens")
     return 0
 
 
