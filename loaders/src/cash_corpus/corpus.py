@@ -24,7 +24,6 @@ from .jsonl import atomic_writer, dumps_line, read_json, read_jsonl, write_json
 from .paths import CorpusPaths, is_valid_document_id, safe_child
 from .records import Structure
 from .schema import label_names
-from .segment import SEGMENTER, default_zones, sentences_and_tokens
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -91,6 +90,7 @@ class Corpus:
 
 def build_structure(doc_id: str, text: str, text_sha256: str,
                     zone_overrides: Mapping[int, str] | None = None) -> Structure:
+    from .segment import SEGMENTER, default_zones, sentences_and_tokens  # syntok loads on use, not on import
     zones = default_zones(text, zone_overrides)
     sentences, tokens = sentences_and_tokens(text, zones)
     return Structure(doc_id, text_sha256, tuple(zones), "corrected" if zone_overrides else "default", SEGMENTER,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..hf.publish import stale_files, write_build
-
 
 def register(subparsers) -> None:
     build = subparsers.add_parser(
@@ -21,6 +19,8 @@ def register(subparsers) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    # imported here, not at the top: `cash --help` and `cash validate` should not pay for datasets/pyarrow
+    from ..hf.publish import stale_files, write_build
     from . import resolve_root
     root = resolve_root(args)
     if args.check:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..generated import check_artifacts, write_artifacts
-
 
 def register(subparsers) -> None:
     generate = subparsers.add_parser(
@@ -18,6 +16,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here, not at the top: `cash --help` and `cash validate` should not pay for datasets/pyarrow
+    from ..generated import check_artifacts, write_artifacts
     if args.check:
         stale = check_artifacts()
         for path in stale:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..hf.publish import stale_files, write_build
-from ..hf.report import card_configs, load_config, run_validation, summary_text
-
 
 def register(subparsers) -> None:
     report = subparsers.add_parser(
@@ -21,6 +18,9 @@ def register(subparsers) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    # imported here, not at the top: `cash --help` and `cash validate` should not pay for datasets/pyarrow
+    from ..hf.publish import stale_files, write_build
+    from ..hf.report import card_configs, load_config, run_validation, summary_text
     from . import resolve_root
     root = resolve_root(args)
     if args.check:

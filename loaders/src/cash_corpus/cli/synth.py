@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..synth import write_synth
-
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -23,6 +21,8 @@ def register(subparsers) -> None:
 
 
 def run_synth(args: argparse.Namespace) -> int:
+    # imported here, not at the top: `cash --help` and `cash validate` should not pay for datasets/pyarrow
+    from ..synth import write_synth
     summary = write_synth(args.out, args.docs, args.seed, args.ls_export)
     print(f"cash synth: {summary.documents} documents, {summary.claims} claims, {summary.cues} cues, "
           f"{summary.attributions} attributions in {summary.root}"

@@ -2,9 +2,10 @@
 
 jsonschema's full validation walks the schema for every record and builds error objects;
 for a million clean records that is the slow path. Here each `$defs` entry is compiled once
-into plain Python closures that answer only "valid or not". Records that fail are handed to
+into generated Python source (one function per schema node, checks inlined) that answers only
+"valid or not". Records that fail are handed to
 jsonschema's `iter_errors` for the precise messages, so the findings are the same either way.
-The schema stays the source of truth: the closures are derived from it, and a keyword this
+The schema stays the source of truth: the functions are derived from it, and a keyword this
 compiler does not know raises at compile time instead of being silently ignored.
 """
 
@@ -65,117 +66,149 @@ def _string_set(values: list[Any]) -> frozenset[str] | None:
     return frozenset(values) if all(isinstance(v, str) for v in values) else None
 
 
-class _Compiler:
-    """Turns schema nodes into closures; `$ref`s to $defs are compiled once and shared."""
+class _Emitter:
+    """Generates one Python function per schema node (source code, compiled once with `exec`).
+
+    Generated straight-line code runs several times faster than a tree of closures: the
+    checks of a claim become one function with its property tests inlined. Each emitted
+    block returns False as soon as the value fails; `$ref`s become calls to the function of
+    that `$defs` entry, so recursive definitions work.
+    """
 
     def __init__(self, schema: dict[str, Any]):
         self.schema = schema
-        self.defs: dict[str, Check] = {}
+        self.namespace: dict[str, Any] = {
+            "_is_type": _is_type, "_strict_equal": _strict_equal, "_unique": _unique, "_MISSING": _MISSING,
+            "_FORMAT_CHECKER": _FORMAT_CHECKER}
+        self.sources: list[str] = []
+        self.defs: dict[str, str] = {}
+        self.pending_pairs: list[tuple[str, tuple[int, ...], str]] = []
+        self.count = 0
 
-    def ref(self, name: str) -> Check:
-        if name not in self.defs:
-            self.defs[name] = lambda value: self.defs[name](value)  # placeholder for recursion
-            self.defs[name] = self.node(self.schema["$defs"][name])
-        return self.defs[name]
+    def _name(self, prefix: str) -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
 
-    def node(self, node: dict[str, Any] | bool) -> Check:  # noqa: C901 - one branch per keyword
+    def constant(self, value: Any) -> str:
+        name = self._name("K")
+        self.namespace[name] = value
+        return name
+
+    def function(self, node: Any, name: str | None = None) -> str:
+        name = name or self._name("f")
+        body = self.emit(node, "v", 1)
+        self.sources.append("\n".join([f"def {name}(v):", *body, "    return True"]))
+        return name
+
+    def ref(self, def_name: str) -> str:
+        if def_name not in self.defs:
+            self.defs[def_name] = name = f"d_{re.sub(r'[^A-Za-z0-9_]', '_', def_name)}"
+            self.function(self.schema["$defs"][def_name], name)
+        return self.defs[def_name]
+
+    def compile(self) -> dict[str, Any]:
+        exec(compile("\n\n".join(self.sources), "<cash fastcheck>", "exec"), self.namespace)  # noqa: S102 - our own generated source
+        self.sources.clear()
+        for name, minimums, generic in self.pending_pairs:
+            self.namespace[name] = _int_tuples(minimums, self.namespace[generic])
+        self.pending_pairs.clear()
+        return self.namespace
+
+    def emit(self, node: Any, v: str, depth: int) -> list[str]:  # noqa: C901 - one branch per keyword
+        pad = "    " * depth
         if node is True:
-            return lambda value: True
+            return []
         if node is False:
-            return lambda value: False
-        checks: list[Check] = []
+            return [f"{pad}return False"]
         unknown = set(node) - _ANNOTATIONS - _KNOWN
         if unknown:
             raise ValueError(f"fastcheck cannot compile schema keywords {sorted(unknown)}")
+        out: list[str] = []
         if "$ref" in node:
             ref = node["$ref"]
             if not ref.startswith("#/$defs/"):
                 raise ValueError(f"fastcheck cannot follow $ref {ref!r}")
-            checks.append(self.ref(ref[len("#/$defs/"):]))
+            out.append(f"{pad}if not {self.ref(ref[len('#/$defs/'):])}({v}): return False")
         if "type" in node:
-            types = node["type"] if isinstance(node["type"], list) else [node["type"]]
-            checks.append(_type_check(tuple(types)))
+            types = tuple(node["type"]) if isinstance(node["type"], list) else (node["type"],)
+            out.append(f"{pad}if not ({_type_condition(types, v)}): return False")
         if "const" in node:
-            const = node["const"]
-            checks.append(lambda v, c=const: _strict_equal(v, c))
+            out.append(f"{pad}if not {self._values_condition([node['const']], v)}: return False")
         if "enum" in node:
-            checks.append(self._one_of_values(node["enum"]))
+            out.append(f"{pad}if not {self._values_condition(node['enum'], v)}: return False")
         if "oneOf" in node:
             options = node["oneOf"]
             if all(isinstance(o, dict) and set(o) - _ANNOTATIONS == {"const"} for o in options):
-                checks.append(self._one_of_values([o["const"] for o in options]))  # a label inventory
+                out.append(f"{pad}if not {self._values_condition([o['const'] for o in options], v)}: return False")
             else:
-                compiled = [self.node(o) for o in options]
-                checks.append(lambda v, cs=compiled: sum(1 for c in cs if c(v)) == 1)
+                calls = " + ".join(f"bool({self.function(o)}({v}))" for o in options)
+                out.append(f"{pad}if ({calls}) != 1: return False")
         if "anyOf" in node:
-            compiled = [self.node(o) for o in node["anyOf"]]
-            checks.append(lambda v, cs=compiled: any(c(v) for c in cs))
-        if "allOf" in node:
-            checks.append(_all_of([self.node(o) for o in node["allOf"]]))
+            calls = " or ".join(f"{self.function(o)}({v})" for o in node["anyOf"])
+            out.append(f"{pad}if not ({calls}): return False")
+        for option in node.get("allOf", ()):
+            out += self.emit(option, v, depth)
         if "if" in node:
-            condition = self.node(node["if"])
-            then = self.node(node.get("then", True))
-            otherwise = self.node(node.get("else", True))
-            checks.append(lambda v, i=condition, t=then, e=otherwise: t(v) if i(v) else e(v))
-        checks += self._object(node) + self._array(node) + self._scalar(node)
-        return _all_of(checks)
+            condition, then = self.function(node["if"]), self.function(node.get("then", True))
+            otherwise = self.function(node.get("else", True))
+            out.append(f"{pad}if not ({then}({v}) if {condition}({v}) else {otherwise}({v})): return False")
+        out += self._object(node, v, depth) + self._array(node, v, depth) + self._scalar(node, v, depth)
+        return out
 
-    def _one_of_values(self, values: list[Any]) -> Check:
+    def _values_condition(self, values: list[Any], v: str) -> str:
         strings = _string_set(values)
         if strings is not None:
-            return lambda v, s=strings: isinstance(v, str) and v in s
-        return lambda v, vs=tuple(values): any(_strict_equal(v, x) for x in vs)
+            if len(strings) == 1:
+                return f"(isinstance({v}, str) and {v} == {self.constant(next(iter(strings)))})"
+            return f"(isinstance({v}, str) and {v} in {self.constant(strings)})"
+        return f"any(_strict_equal({v}, x) for x in {self.constant(tuple(values))})"
 
-    def _object(self, node: dict[str, Any]) -> list[Check]:
+    def _object(self, node: dict[str, Any], v: str, depth: int) -> list[str]:
         if not {"properties", "required", "additionalProperties"} & set(node):
             return []
-        properties = {k: self.node(s) for k, s in node.get("properties", {}).items()}
-        required = tuple(node.get("required", ()))
-        closed = node.get("additionalProperties", True) is False
         if node.get("additionalProperties", True) not in (True, False):
             raise ValueError("fastcheck compiles additionalProperties true/false only")
-        allowed = frozenset(properties)
+        pad, inner = "    " * depth, "    " * (depth + 1)
+        body = [f"{inner}if {key!r} not in {v}: return False" for key in node.get("required", ())]
+        properties = node.get("properties", {})
+        if node.get("additionalProperties", True) is False:
+            body.append(f"{inner}if not {self.constant(frozenset(properties))}.issuperset({v}): return False")
+        for key, sub in properties.items():
+            checks = self.emit(sub, (x := self._name("x")), depth + 2)
+            if checks:
+                body += [f"{inner}{x} = {v}.get({key!r}, _MISSING)", f"{inner}if {x} is not _MISSING:", *checks]
+        return [f"{pad}if isinstance({v}, dict):", *(body or [f"{inner}pass"])]
 
-        def check(v: Any) -> bool:
-            if not isinstance(v, dict):
-                return True  # object keywords ignore other types, as in JSON Schema
-            for key in required:
-                if key not in v:
-                    return False
-            if closed and not allowed.issuperset(v):
-                return False
-            for key, value in v.items():
-                sub = properties.get(key)
-                if sub is not None and not sub(value):
-                    return False
-            return True
-        return [check]
-
-    def _array(self, node: dict[str, Any]) -> list[Check]:
-        out: list[Check] = []
-        if "prefixItems" in node:
-            prefix = [self.node(s) for s in node["prefixItems"]]
-            out.append(lambda v, p=prefix: not isinstance(v, list) or all(c(x) for c, x in zip(p, v)))
+    def _array(self, node: dict[str, Any], v: str, depth: int) -> list[str]:
+        pad, inner = "    " * depth, "    " * (depth + 1)
+        body: list[str] = []
+        for index, sub in enumerate(node.get("prefixItems", ())):
+            checks = self.emit(sub, (x := self._name("x")), depth + 2)
+            if checks:
+                body += [f"{inner}if len({v}) > {index}:", f"{inner}    {x} = {v}[{index}]", *checks]
         if "items" in node:
-            items = self.node(node["items"])
             skip = len(node.get("prefixItems", ()))
             minimums = self._int_tuple_minimums(node["items"])
             if minimums is not None and skip == 0:
-                out.append(_int_tuples(minimums, items))
+                pairs = self.constant(None)  # bound in compile(), once the generic item check exists
+                self.pending_pairs.append((pairs, minimums, self.function(node["items"])))
+                body.append(f"{inner}if not {pairs}({v}): return False")
             else:
-                out.append(lambda v, c=items, k=skip: not isinstance(v, list) or all(c(x) for x in v[k:]))
+                checks = self.emit(node["items"], (x := self._name("x")), depth + 2)
+                if checks:
+                    body += [f"{inner}for {x} in {v}[{skip}:]:" if skip else f"{inner}for {x} in {v}:", *checks]
         if "minItems" in node:
-            out.append(lambda v, n=node["minItems"]: not isinstance(v, list) or len(v) >= n)
+            body.append(f"{inner}if len({v}) < {int(node['minItems'])}: return False")
         if "maxItems" in node:
-            out.append(lambda v, n=node["maxItems"]: not isinstance(v, list) or len(v) <= n)
+            body.append(f"{inner}if len({v}) > {int(node['maxItems'])}: return False")
         if node.get("uniqueItems"):
-            out.append(_unique)
-        return out
+            body.append(f"{inner}if not _unique({v}): return False")
+        return [f"{pad}if isinstance({v}, list):", *body] if body else []
 
     def _int_tuple_minimums(self, items: Any) -> tuple[int, ...] | None:
         """Minimums when `items` is a fixed-length array of plain integers with minimums only
         (the shape of `offset_pair`), else None. Such lists (every sentence and token of a
-        document) get a single-loop check instead of one closure call per number."""
+        document) get a single-loop check instead of one call per number."""
         if isinstance(items, dict) and set(items) == {"$ref"} and items["$ref"].startswith("#/$defs/"):
             items = self.schema["$defs"][items["$ref"][len("#/$defs/"):]]
         if not isinstance(items, dict) or set(items) - _ANNOTATIONS != {"type", "prefixItems", "minItems", "maxItems"}:
@@ -188,34 +221,32 @@ class _Compiler:
             return None
         return tuple(p["minimum"] for p in prefix)
 
-    def _scalar(self, node: dict[str, Any]) -> list[Check]:
-        out: list[Check] = []
+    def _scalar(self, node: dict[str, Any], v: str, depth: int) -> list[str]:
+        pad = "    " * depth
+        out: list[str] = []
         if "pattern" in node:
-            search = re.compile(node["pattern"]).search
-            out.append(lambda v, s=search: not isinstance(v, str) or s(v) is not None)
+            search = self.constant(re.compile(node["pattern"]).search)
+            out.append(f"{pad}if isinstance({v}, str) and {search}({v}) is None: return False")
         if "minLength" in node:
-            out.append(lambda v, n=node["minLength"]: not isinstance(v, str) or len(v) >= n)
+            out.append(f"{pad}if isinstance({v}, str) and len({v}) < {int(node['minLength'])}: return False")
         if "maxLength" in node:
-            out.append(lambda v, n=node["maxLength"]: not isinstance(v, str) or len(v) <= n)
+            out.append(f"{pad}if isinstance({v}, str) and len({v}) > {int(node['maxLength'])}: return False")
         if "minimum" in node:
-            out.append(lambda v, n=node["minimum"]: not _is_type(v, "number") or v >= n)
+            out.append(f"{pad}if _is_type({v}, 'number') and {v} < {self.constant(node['minimum'])}: return False")
         if "format" in node:
-            out.append(lambda v, f=node["format"]: _FORMAT_CHECKER.conforms(v, f))
+            out.append(f"{pad}if not _FORMAT_CHECKER.conforms({v}, {node['format']!r}): return False")
         return out
 
 
-def _all_of(checks: list[Check]) -> Check:
-    """One closure for several checks; a plain loop (no generator) because this is the hot path."""
-    if len(checks) == 1:
-        return checks[0]
-    frozen = tuple(checks)
+_MISSING = object()
 
-    def check(v: Any) -> bool:
-        for c in frozen:
-            if not c(v):
-                return False
-        return True
-    return check
+
+def _type_condition(types: tuple[str, ...], v: str) -> str:
+    """A Python expression true when `v` has one of the JSON `types` (bool is not a number)."""
+    direct = {"string": f"isinstance({v}, str)", "object": f"isinstance({v}, dict)",
+              "array": f"isinstance({v}, list)", "null": f"{v} is None", "boolean": f"isinstance({v}, bool)",
+              "integer": f"({v}.__class__ is int or _is_type({v}, 'integer'))"}
+    return " or ".join(direct.get(t, f"_is_type({v}, {t!r})") for t in types)
 
 
 def _int_tuples(minimums: tuple[int, ...], generic: Check) -> Check:
@@ -235,19 +266,6 @@ def _int_tuples(minimums: tuple[int, ...], generic: Check) -> Check:
     return check
 
 
-def _type_check(types: tuple[str, ...]) -> Check:
-    """Common single types as direct isinstance tests; the rest through _is_type."""
-    if types == ("string",):
-        return lambda v: v.__class__ is str or isinstance(v, str)
-    if types == ("object",):
-        return lambda v: isinstance(v, dict)
-    if types == ("array",):
-        return lambda v: isinstance(v, list)
-    if types == ("integer",):
-        return lambda v: v.__class__ is int or _is_type(v, "integer")
-    return lambda v: any(_is_type(v, t) for t in types)
-
-
 def _unique(v: Any) -> bool:
     if not isinstance(v, list):
         return True
@@ -263,11 +281,13 @@ _KNOWN = frozenset({"$ref", "type", "const", "enum", "oneOf", "anyOf", "allOf", 
 
 
 @cache
-def _compiler() -> _Compiler:
-    return _Compiler(load_schema())
+def _emitter() -> _Emitter:
+    return _Emitter(load_schema())
 
 
 @cache
 def fast_check(def_name: str) -> Check:
     """The compiled yes/no check for `$defs/<def_name>` (same verdict as jsonschema's is_valid)."""
-    return _compiler().ref(def_name)
+    emitter = _emitter()
+    name = emitter.ref(def_name)
+    return emitter.compile()[name]
