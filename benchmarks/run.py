@@ -11,8 +11,9 @@ Figures per size (corpora from `cash synth`, seed fixed):
   time x the size ratio (linear growth means ratio = size ratio); plus the Dask build vs one process;
 - load_dataset cold (empty cache) and warm (same cache) vs `pyarrow.parquet.read_table` of the same files;
 - ls import: `labelstudio.importer.import_export` vs `label_studio_sdk.converter` JSON -> JSON_MIN, each in
-  a fresh interpreter (benchmarks/child.py); peak memory = the import process's peak RSS minus the peak RSS
-  of an idle interpreter with the same imports, compared with the export file's size.
+  a fresh interpreter (benchmarks/child.py); peak memory = the import process's peak RSS during the job
+  (high-water mark reset after the imports) minus that of an idle interpreter with the same imports,
+  compared with the export file's size.
 Wall-clock times are `time.perf_counter()`; one run each (no repeats), on the machine named in the file.
 """
 

@@ -72,16 +72,34 @@ def read_layer(path: Path) -> tuple[LayerHeader, list[DocumentAnnotations]]:
     return read_header(path), list(iter_documents(path))
 
 
-def layer_rows(header: LayerHeader, documents: Iterable[DocumentAnnotations]) -> Iterator[dict]:
+def document_from_records(records: Iterable[dict]) -> DocumentAnnotations:
+    """The inverse of `DocumentAnnotations.records()`: a document line then its annotations."""
+    claims: list[Claim] = []
+    cues: list[Cue] = []
+    attributions: list[Attribution] = []
+    builders = {"claim": (Claim, claims), "cue": (Cue, cues), "attribution": (Attribution, attributions)}
+    iterator = iter(records)
+    head = next(iterator)
+    for record in iterator:
+        cls, bucket = builders[record["record"]]
+        bucket.append(cls.from_dict(record))
+    return _document(head, claims, cues, attributions)
+
+
+def layer_rows(header: LayerHeader, documents: Iterable[DocumentAnnotations], *,
+               presorted: bool = False) -> Iterator[dict]:
+    """Header then every document's records, documents by id. `presorted=True` trusts the
+    caller's order and streams (no list of all documents in memory)."""
     yield header.to_dict()
-    for document in sorted(documents, key=lambda d: d.document_id):
+    ordered = documents if presorted else sorted(documents, key=lambda d: d.document_id)
+    for document in ordered:
         yield from document.records()
 
 
 def write_layer(path: Path, header: LayerHeader, documents: Iterable[DocumentAnnotations], *,
-                overwrite: bool = False) -> int:
+                overwrite: bool = False, presorted: bool = False) -> int:
     """Write a whole layer atomically; refuses to replace an existing file unless `overwrite`."""
     if path.exists() and not overwrite:
         raise CashError("layer file exists; refusing to overwrite annotations", Location(file=str(path)),
                         hint="choose another layer name, or pass --overwrite to replace it deliberately")
-    return write_jsonl(path, layer_rows(header, documents))
+    return write_jsonl(path, layer_rows(header, documents, presorted=presorted))

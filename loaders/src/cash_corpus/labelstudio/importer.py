@@ -10,8 +10,11 @@ Any bad task, annotation or region stops the import with its location and nothin
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import zip_longest
@@ -21,7 +24,7 @@ from typing import Any
 from ..corpus import Corpus
 from ..errors import CashError, Location, UsageError
 from ..jsonl import dumps_line
-from ..layers import layer_rows, write_layer
+from ..layers import document_from_records, layer_rows, write_layer
 from ..paths import is_valid_layer_name
 from ..records import (Attribution, Claim, Cue, DocumentAnnotations, Holder, LayerHeader, Provenance, Span,
                        Stance)
@@ -317,14 +320,16 @@ def _schema_check(doc: DocumentAnnotations, where: _Where) -> None:
             raise where.error(f"{row['record']} is not schema-valid at {path or '/'}: {error.message}", row.get("id"))
 
 
-def _validate_layer(path: Path, header: LayerHeader, items: list["_Taken"], corpus: Corpus, export: Path) -> None:
-    """The whole layer through `cash validate`'s checks; an error names the task and annotation it came from."""
+def _validate_layer(path: Path, header: LayerHeader, items: list["_Taken"], spool: "_Spool", corpus: Corpus,
+                    export: Path) -> None:
+    """The whole layer through `cash validate`'s checks, streamed from the spool; an error names the
+    task and annotation it came from."""
     validate_layer_rows = _layer_validator()
     if validate_layer_rows is None:
         return
     from ..validation.findings import format_finding
-    origin = {item.doc.document_id: item for item in items}
-    rows = list(layer_rows(header, [item.doc for item in items]))
+    origin = {item.document_id: item for item in items}
+    rows = layer_rows(header, spool.documents(items), presorted=True)
     for finding in validate_layer_rows(rows, corpus, str(path)):
         if finding.severity != "error":
             continue
@@ -349,11 +354,40 @@ def annotator_name(user: Any) -> str:
 
 @dataclass
 class _Taken:
-    doc: DocumentAnnotations
+    """One usable annotation of the export; its document lives in the spool, not in memory."""
+
+    document_id: str
+    block: tuple[int, int]  # (offset, length) in the spool
     updated: str
     task: Any
     annotation: Any
     annotator: str
+
+
+class _Spool:
+    """A temporary file of converted documents, one JSON block each, so an import holds only a
+    small index per annotation in memory however large the export (documents are read back in
+    id order when the layers are validated and written)."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()
+
+    def put(self, doc: DocumentAnnotations) -> tuple[int, int]:
+        data = json.dumps(doc.records(), ensure_ascii=False).encode("utf-8")
+        offset = self.file.seek(0, 2)
+        self.file.write(data)
+        return offset, len(data)
+
+    def get(self, block: tuple[int, int]) -> DocumentAnnotations:
+        self.file.seek(block[0])
+        return document_from_records(json.loads(self.file.read(block[1])))
+
+    def documents(self, items: list[_Taken]) -> Iterator[DocumentAnnotations]:
+        """The documents of `items` (already sorted by document id), read back one at a time."""
+        return (self.get(item.block) for item in items)
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def _annotation_units(task: dict, drafts: bool, stats: ImportStats):
@@ -395,9 +429,9 @@ def _check_task(task: dict, number: int, known: dict[str, str], where: _Where, c
     return document_id, text, known[document_id]  # equal to the corpus text: its sha256 was just checked
 
 
-def read_export(corpus: Corpus, export: Path, *, drafts: bool = False, offsets: Counting | None = None,
-                stats: ImportStats | None = None) -> tuple[ImportStats, list[_Taken]]:
-    """Every usable annotation of the export as checked documents (raises on the first problem)."""
+def read_export(corpus: Corpus, export: Path, spool: _Spool, *, drafts: bool = False,
+                offsets: Counting | None = None, stats: ImportStats | None = None) -> tuple[ImportStats, list[_Taken]]:
+    """Every usable annotation of the export as checked documents, spooled (raises on the first problem)."""
     stats = stats or ImportStats()
     known = _corpus_index(corpus)
     taken: list[_Taken] = []
@@ -418,7 +452,7 @@ def read_export(corpus: Corpus, export: Path, *, drafts: bool = False, offsets: 
             if _layer_validator() is None:
                 _schema_check(doc, where)
             updated = str(unit.get("updated_at") or unit.get("created_at") or "")
-            taken.append(_Taken(doc, updated, where.task, where.annotation, annotator))
+            taken.append(_Taken(document_id, spool.put(doc), updated, where.task, where.annotation, annotator))
     return stats, taken
 
 
@@ -431,14 +465,14 @@ def group_layers(taken: list[_Taken], layer: str, annotators: str, latest: bool)
         name = layer if annotators == MERGE else f"{layer}-{item.annotator}"
         if not is_valid_layer_name(name):
             raise UsageError(f"layer name {name!r} is not valid", hint="lowercase letters, digits, '-' and '_'")
-        previous = chosen[name].get(item.doc.document_id)
+        previous = chosen[name].get(item.document_id)
         if previous is not None and not latest:
             raise CashError(f"task {item.task}: annotations {previous.annotation} and {item.annotation} both "
-                            f"annotate this document for layer {name!r}", Location(document_id=item.doc.document_id),
+                            f"annotate this document for layer {name!r}", Location(document_id=item.document_id),
                             hint="pass --latest to keep the most recently updated one, or --annotators split")
         if previous is None or (item.updated, str(item.annotation)) > (previous.updated, str(previous.annotation)):
-            chosen[name][item.doc.document_id] = item
-    return {name: list(docs.values()) for name, docs in chosen.items()}
+            chosen[name][item.document_id] = item
+    return {name: [docs[doc_id] for doc_id in sorted(docs)] for name, docs in chosen.items()}
 
 
 def layer_header(name: str, items: list[_Taken], corpus: Corpus, guideline_version: str, tool: str) -> LayerHeader:
@@ -466,23 +500,27 @@ def import_export(corpus: Corpus, export: Path, layer: str, *, annotators: str =
     """Validate the whole export, then write its layers; an unchanged layer is left untouched."""
     if not is_valid_layer_name(layer):
         raise UsageError(f"invalid layer name {layer!r}", hint="lowercase letters, digits, '-' and '_'")
-    stats, taken = read_export(corpus, export, drafts=drafts, offsets=offsets)
-    layers = group_layers(taken, layer, annotators, latest)
-    plans = []
-    for name, items in sorted(layers.items()):
-        header = layer_header(name, items, corpus, guideline_version or schema_version(), tool)
-        documents = [item.doc for item in items]
-        path = corpus.paths.layer_path(name)
-        _validate_layer(path, header, items, corpus, export)
-        if path.exists():
-            if _same_as_file(path, layer_rows(header, documents)):
-                stats.unchanged.append(name)
-                continue
-            if not overwrite:
-                raise CashError(f"importing would change existing layer {name!r}; refusing to overwrite annotations",
-                                Location(file=str(path)), hint="pass --overwrite to replace it deliberately")
-        plans.append((name, path, header, documents))
-    for name, path, header, documents in plans:
-        write_layer(path, header, documents, overwrite=True)
-        stats.written.append(name)
-    return stats
+    spool = _Spool()
+    try:
+        stats, taken = read_export(corpus, export, spool, drafts=drafts, offsets=offsets)
+        layers = group_layers(taken, layer, annotators, latest)
+        plans = []
+        for name, items in sorted(layers.items()):
+            header = layer_header(name, items, corpus, guideline_version or schema_version(), tool)
+            path = corpus.paths.layer_path(name)
+            _validate_layer(path, header, items, spool, corpus, export)
+            if path.exists():
+                if _same_as_file(path, layer_rows(header, spool.documents(items), presorted=True)):
+                    stats.unchanged.append(name)
+                    continue
+                if not overwrite:
+                    raise CashError(f"importing would change existing layer {name!r}; refusing to overwrite "
+                                    "annotations", Location(file=str(path)),
+                                    hint="pass --overwrite to replace it deliberately")
+            plans.append((name, path, header, items))
+        for name, path, header, items in plans:
+            write_layer(path, header, spool.documents(items), overwrite=True, presorted=True)
+            stats.written.append(name)
+        return stats
+    finally:
+        spool.close()
