@@ -6,9 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from cash_corpus.corpus import add_document, init_corpus
 from cash_corpus.schema import schema_version
+
+# No per-example deadline: CI machines are shared and slow examples are not failures; a failing
+# example is printed with its reproduction blob.
+settings.register_profile("cash", deadline=None, print_blob=True)
+settings.load_profile("cash")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = Path(os.environ.get("CASH_SEEDS", REPO_ROOT.parent / "shared" / "seeds"))
