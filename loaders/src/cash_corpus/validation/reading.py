@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .findings import Finding, finding
 
 
@@ -18,6 +20,17 @@ def iter_lines(path: Path, file: str) -> Iterator[tuple[int, dict[str, Any] | Fi
 
 
 def _parse(number: int, raw: bytes, file: str) -> Iterator[tuple[int, dict[str, Any] | Finding]]:
+    # orjson parses the common, clean line several times faster than json; anything it refuses
+    # (bad UTF-8, bad JSON, NaN, integers beyond 64 bits) takes the standard path below, so what
+    # is accepted and every finding stay exactly those of the json module.
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if isinstance(value, dict):
+            yield number, value
+            return
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
