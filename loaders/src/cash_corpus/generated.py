@@ -65,14 +65,20 @@ def datasets_features(_: str) -> str:
                       indent=2) + "\n"
 
 
+def statistics_and_agreement(text: str) -> str:
+    """The two data-derived blocks shared by DATASHEET.md and the dataset card (README.md)."""
+    text = replace_marked(text, "corpus statistics (cash generate)", corpus_statistics())
+    return replace_marked(text, "agreement (cash generate)", agreement_section())
+
+
 def artifacts() -> dict[str, Callable[[str], str]]:
     """path → render(current_text) for every generated artefact."""
     found: dict[str, Callable[[str], str]] = {
         "schema/generated/labelstudio.xml": labelstudio_config,
         "schema/generated/features.json": datasets_features,
         "schema/GUIDELINES.md": lambda text: replace_marked(text, GUIDELINE_BLOCK, render_tables()),
-        "DATASHEET.md": lambda text: replace_marked(replace_marked(text, "corpus statistics (cash generate)", corpus_statistics()),
-                                                    "agreement (cash generate)", agreement_section()),
+        "DATASHEET.md": statistics_and_agreement,
+        "README.md": statistics_and_agreement,
     }
     return found
 
