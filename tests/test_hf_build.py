@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import datasets
 import pytest
 
 from cash_corpus.cli import main

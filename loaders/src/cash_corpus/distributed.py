@@ -27,7 +27,6 @@ from typing import Any
 
 import dask
 
-from .corpus import decode_text, sha256_bytes
 from .errors import CashError, Location, UsageError
 from .jsonl import write_bytes
 from .layers import read_header
@@ -117,7 +116,7 @@ def parse_block(data: bytes, path: str) -> DocumentAnnotations:
 
 def run_shard(job: ShardJob) -> ShardResult:
     """The per-shard build as a task: read this shard's documents, write its five Parquet files."""
-    from .hf.build import check_annotations, config_name, encode_rows, parquet_bytes, shard_file_name
+    from .hf.build import check_annotations, checked_text, config_name, encode_rows, parquet_bytes, shard_file_name
     from .hf.features import CONFIG_KINDS
     from .hf.rows import DocumentInput, shard_rows
     root = Path(job.root)
@@ -132,12 +131,7 @@ def run_shard(job: ShardJob) -> ShardResult:
             metadata = json.loads(documents.readline())
             structures.seek(structure_offset)
             structure = Structure.from_dict(json.loads(structures.readline()))
-            data = paths.text_path(doc_id).read_bytes()
-            text = decode_text(data, str(paths.text_path(doc_id)))
-            digest = sha256_bytes(data)
-            if digest != metadata["sha256"] or structure.text_sha256 != digest:
-                raise CashError("text bytes differ from the sha256 in documents.jsonl / structure.jsonl",
-                                Location(file=str(paths.text_path(doc_id)), document_id=doc_id))
+            text, digest = checked_text(paths, doc_id, metadata, structure)
             annotations = None
             if block is not None:
                 layer.seek(block[0])

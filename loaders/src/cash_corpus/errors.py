@@ -20,9 +20,9 @@ class Location:
         parts = []
         if self.file:
             parts.append(self.file + (f":{self.line}" if self.line else ""))
-        if self.document_id:
+        if self.document_id is not None:
             parts.append(f"doc={self.document_id}")
-        if self.annotation_id:
+        if self.annotation_id is not None:
             parts.append(f"ann={self.annotation_id}")
         if self.start is not None or self.end is not None:
             parts.append(f"[{self.start}, {self.end})")

@@ -29,7 +29,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..corpus import Corpus, decode_text, sha256_bytes
+from ..corpus import decode_text, sha256_bytes
 from ..errors import CashError, Location, UsageError
 from ..layers import iter_documents, layer_names, read_header
 from ..paths import CorpusPaths
@@ -164,10 +164,20 @@ def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterato
         yield annotations
 
 
+def checked_text(paths: CorpusPaths, doc_id: str, metadata: dict, structure: Structure) -> tuple[str, str]:
+    """(text, sha256) of a document's raw file, refused unless metadata and structure were made on it."""
+    path = paths.text_path(doc_id)
+    data = path.read_bytes()
+    digest = sha256_bytes(data)
+    if digest != metadata["sha256"] or structure.text_sha256 != digest:
+        raise CashError("text bytes differ from the sha256 in documents.jsonl / structure.jsonl",
+                        Location(file=str(path), document_id=doc_id))
+    return decode_text(data, str(path)), digest
+
+
 def iter_document_inputs(paths: CorpusPaths, layer: str, doc_ids: list[str],
                          doc_index: dict[str, int], structure_index: dict[str, int]) -> Iterator[DocumentInput]:
     """Documents in id order joined with their structure and this layer's annotations."""
-    corpus = Corpus(paths)
     annotations_iter = layer_stream(paths, layer, set(doc_ids))
     pending = next(annotations_iter, None)
     layer_file = paths.layer_path(layer)
@@ -177,12 +187,7 @@ def iter_document_inputs(paths: CorpusPaths, layer: str, doc_ids: list[str],
             if doc_id not in structure_index:
                 raise CashError("document has no structure record", Location(file=str(paths.structure), document_id=doc_id))
             structure = Structure.from_dict(read_record_at(structures, structure_index[doc_id]))
-            data = corpus.raw_bytes(doc_id)
-            text = decode_text(data, str(paths.text_path(doc_id)))
-            digest = sha256_bytes(data)
-            if digest != metadata["sha256"] or structure.text_sha256 != digest:
-                raise CashError("text bytes differ from the sha256 in documents.jsonl / structure.jsonl",
-                                Location(file=str(paths.text_path(doc_id)), document_id=doc_id))
+            text, digest = checked_text(paths, doc_id, metadata, structure)
             annotations = None
             if pending is not None and pending.document_id == doc_id:
                 annotations = pending

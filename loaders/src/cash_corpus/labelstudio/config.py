@@ -69,7 +69,7 @@ def _choices(name: str, inventory: str, *, per_region: bool, when_label: str | N
 
 def labeling_config() -> str:
     """The whole <View> XML. Every control an import understands is declared here, nothing else."""
-    out = ["<View>", f'  <Relations>']
+    out = ["<View>", "  <Relations>"]
     out += [f"    <Relation value={quoteattr(r)}/>" for r in RELATION_LABELS]
     out += ["  </Relations>", f'  <Labels name="{SPAN}" toName="{TEXT}">']
     out += [f"    <Label value={quoteattr(l)}/>" for l in SPAN_LABELS]

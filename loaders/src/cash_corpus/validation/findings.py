@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..errors import Location
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -93,16 +95,7 @@ class Finding:
 
     def location(self) -> str:
         """`file:line doc=… ann=… [start, end)`, only the parts that are known."""
-        parts = []
-        if self.file:
-            parts.append(self.file + (f":{self.line}" if self.line else ""))
-        if self.document_id is not None:
-            parts.append(f"doc={self.document_id}")
-        if self.annotation_id is not None:
-            parts.append(f"ann={self.annotation_id}")
-        if self.start is not None or self.end is not None:
-            parts.append(f"[{self.start}, {self.end})")
-        return " ".join(parts)
+        return str(Location(self.file, self.line, self.document_id, self.annotation_id, self.start, self.end))
 
 
 def finding(code: str, message: str, **where: Any) -> Finding:
