@@ -61,3 +61,46 @@ def test_card_yaml_round_trips_the_features():
     for kind in CONFIG_KINDS:
         features = config_features(kind)
         assert Features._from_yaml_list(features._to_yaml_list()) == features
+
+
+def _rows_of_the_real_corpus(kind):
+    """The rows `cash build` encodes for the repository's gold layer (real data, every config)."""
+    from pathlib import Path
+
+    from cash_corpus.hf.build import iter_document_inputs, line_offsets
+    from cash_corpus.hf.rows import shard_rows
+    from cash_corpus.paths import CorpusPaths
+
+    paths = CorpusPaths(Path(__file__).resolve().parents[1])
+    doc_index = line_offsets(paths.documents, "id")
+    structure_index = line_offsets(paths.structure, "document_id")
+    docs = list(iter_document_inputs(paths, "gold", sorted(doc_index), doc_index, structure_index))
+    return list(shard_rows(kind, docs))
+
+
+def test_the_row_encoder_equals_datasets_encode_example():
+    import pytest
+
+    from cash_corpus.hf.features import row_encoder
+    for kind in CONFIG_KINDS:
+        features = config_features(kind)
+        encode = row_encoder(features)
+        rows = _rows_of_the_real_corpus(kind)
+        assert rows, kind
+        assert [encode(row) for row in rows] == [features.encode_example(row) for row in rows], kind
+    claims = config_features("claims")
+    bad = {**_rows_of_the_real_corpus("claims")[0], "claim_type": "opinion"}
+    with pytest.raises(ValueError, match="opinion"):
+        row_encoder(claims)(bad)
+    with pytest.raises(ValueError):
+        claims.encode_example(bad)  # datasets refuses it too
+
+
+def test_gc_is_paused_only_inside_the_block():
+    import gc
+
+    from cash_corpus.hf.build import gc_paused
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()

@@ -14,7 +14,7 @@ def register(subparsers) -> None:
         "for every other layer. With --check, write nothing and exit 1 naming every stale file.")
     build.add_argument("--check", action="store_true", help="compare with a fresh build instead of writing")
     build.add_argument("--shard-size", type=int, default=None, metavar="N",
-                       help="documents per Parquet shard (default: as recorded in the card, else 50000)")
+                       help="documents per Parquet shard (default: as recorded in the card, else 10000)")
     build.set_defaults(handler=run_build)
 
 
