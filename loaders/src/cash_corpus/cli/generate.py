@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{path}: out of date with the schema or the data (run `cash generate`)")
         if stale:
             return 1
-        print("schema artefacts: up to date")
+        print("generated artefacts: up to date")
         return 0
     for path in write_artifacts():
         print(f"wrote {path}")
