@@ -62,3 +62,13 @@ def test_layer_names_put_gold_first(tmp_path):
     for name in ("pass-b", "gold", "pass-a"):
         (paths.annotations_dir / f"{name}.jsonl").write_text("", encoding="utf-8")
     assert layer_names(paths) == ["gold", "pass-a", "pass-b"]
+
+
+def test_document_from_records_is_the_inverse_of_records_and_refuses_foreign_annotations():
+    from cash_corpus.layers import document_from_records
+    doc = make_document("a-doc")
+    assert document_from_records(doc.records()) == doc
+    foreign = make_document("b-doc").records()[1]
+    with pytest.raises(CashError, match="unexpected record 'attribution' in the block") as info:
+        document_from_records([*doc.records(), foreign], "x.jsonl")
+    assert info.value.location.file == "x.jsonl" and info.value.location.document_id == "a-doc"

@@ -29,9 +29,9 @@ import dask
 
 from .errors import CashError, Location, UsageError
 from .jsonl import write_bytes
-from .layers import read_header
+from .layers import document_from_records, read_header
 from .paths import CorpusPaths
-from .records import Attribution, Claim, Cue, DocumentAnnotations, Stance, Structure
+from .records import DocumentAnnotations, Structure
 from .schema import is_supported_schema_version
 
 DEFAULT_SCHEDULER = "processes"
@@ -98,20 +98,7 @@ def layer_blocks(path: Path, known_ids: set[str]) -> dict[str, tuple[int, int]]:
 
 def parse_block(data: bytes, path: str) -> DocumentAnnotations:
     """One document's block of a layer file (its document line, then its annotations) as a record."""
-    lines = [json.loads(line) for line in data.splitlines() if line.strip()]
-    head = lines[0]
-    kinds = {"claim": [], "cue": [], "attribution": []}
-    builders = {"claim": Claim.from_dict, "cue": Cue.from_dict, "attribution": Attribution.from_dict}
-    for record in lines[1:]:
-        kind = record.get("record")
-        if kind not in builders or record.get("document_id") != head["document_id"]:
-            raise CashError(f"unexpected record {kind!r} in the block of this document",
-                            Location(file=path, document_id=head["document_id"], annotation_id=record.get("id")))
-        kinds[kind].append(builders[kind](record))
-    return DocumentAnnotations(head["document_id"], head["text_sha256"],
-                               tuple(Stance(s["target"], s["polarity"]) for s in head["document_stance"]),
-                               tuple(kinds["claim"]), tuple(kinds["cue"]), tuple(kinds["attribution"]),
-                               head.get("note"))
+    return document_from_records((json.loads(line) for line in data.splitlines() if line.strip()), path)
 
 
 def run_shard(job: ShardJob) -> ShardResult:

@@ -18,17 +18,13 @@ from .paths import CorpusPaths
 from .records import Attribution, Claim, Cue, DocumentAnnotations, LayerHeader, Stance
 
 
+ANNOTATION_RECORDS = {"claim": Claim, "cue": Cue, "attribution": Attribution}
+
+
 def layer_names(paths: CorpusPaths) -> list[str]:
     """Layers present, gold first, then the others by name."""
     names = sorted(p.stem for p in paths.annotations_dir.glob("*.jsonl")) if paths.annotations_dir.exists() else []
     return sorted(names, key=lambda n: (n != "gold", n))
-
-
-def _document(record: dict, claims: list, cues: list, attributions: list) -> DocumentAnnotations:
-    return DocumentAnnotations(
-        record["document_id"], record["text_sha256"],
-        tuple(Stance(s["target"], s["polarity"]) for s in record["document_stance"]),
-        tuple(claims), tuple(cues), tuple(attributions), record.get("note"))
 
 
 def read_header(path: Path) -> LayerHeader:
@@ -41,49 +37,47 @@ def read_header(path: Path) -> LayerHeader:
 
 def iter_documents(path: Path) -> Iterator[DocumentAnnotations]:
     """Stream the documents of a layer file, one DocumentAnnotations at a time."""
-    current: dict | None = None
-    claims: list[Claim] = []
-    cues: list[Cue] = []
-    attributions: list[Attribution] = []
-    builders = {"claim": (Claim, claims), "cue": (Cue, cues), "attribution": (Attribution, attributions)}
+    block: list[dict] = []
     for number, record in read_jsonl(path):
         kind = record.get("record")
         if kind == "layer":
             continue
         if kind == "document":
-            if current is not None:
-                yield _document(current, claims, cues, attributions)
-                claims.clear(), cues.clear(), attributions.clear()
-            current = record
+            if block:
+                yield document_from_records(block, str(path))
+            block = [record]
             continue
-        if kind not in builders:
+        if kind not in ANNOTATION_RECORDS:
             raise CashError(f"unknown record kind {kind!r}", Location(file=str(path), line=number))
-        if current is None or record.get("document_id") != current["document_id"]:
+        if not block or record.get("document_id") != block[0]["document_id"]:
             raise CashError("annotation is not under its document's record",
                             Location(file=str(path), line=number, document_id=record.get("document_id"),
                                      annotation_id=record.get("id")))
-        cls, bucket = builders[kind]
-        bucket.append(cls.from_dict(record))
-    if current is not None:
-        yield _document(current, claims, cues, attributions)
+        block.append(record)
+    if block:
+        yield document_from_records(block, str(path))
 
 
 def read_layer(path: Path) -> tuple[LayerHeader, list[DocumentAnnotations]]:
     return read_header(path), list(iter_documents(path))
 
 
-def document_from_records(records: Iterable[dict]) -> DocumentAnnotations:
-    """The inverse of `DocumentAnnotations.records()`: a document line then its annotations."""
-    claims: list[Claim] = []
-    cues: list[Cue] = []
-    attributions: list[Attribution] = []
-    builders = {"claim": (Claim, claims), "cue": (Cue, cues), "attribution": (Attribution, attributions)}
+def document_from_records(records: Iterable[dict], file: str | None = None) -> DocumentAnnotations:
+    """The inverse of `DocumentAnnotations.records()`: a document line, then its annotations.
+    An annotation of an unknown kind or of another document is refused, located in `file`."""
     iterator = iter(records)
     head = next(iterator)
+    built: dict[str, list] = {kind: [] for kind in ANNOTATION_RECORDS}
     for record in iterator:
-        cls, bucket = builders[record["record"]]
-        bucket.append(cls.from_dict(record))
-    return _document(head, claims, cues, attributions)
+        kind = record.get("record")
+        if kind not in ANNOTATION_RECORDS or record.get("document_id") != head["document_id"]:
+            raise CashError(f"unexpected record {kind!r} in the block of this document",
+                            Location(file=file, document_id=head["document_id"], annotation_id=record.get("id")))
+        built[kind].append(ANNOTATION_RECORDS[kind].from_dict(record))
+    return DocumentAnnotations(
+        head["document_id"], head["text_sha256"],
+        tuple(Stance(s["target"], s["polarity"]) for s in head["document_stance"]),
+        tuple(built["claim"]), tuple(built["cue"]), tuple(built["attribution"]), head.get("note"))
 
 
 def layer_rows(header: LayerHeader, documents: Iterable[DocumentAnnotations], *,
