@@ -8,8 +8,7 @@ from pathlib import Path
 
 from ..corpus import Corpus, add_document, rezone_document
 from ..errors import CashError, Location, UsageError
-from ..manifest import (compute_manifest, manifest_differences, read_manifest, record_release, update_citation,
-                        write_manifest)
+from ..manifest import compute_manifest, manifest_differences, read_manifest, seal
 from ..paths import CorpusPaths
 
 
@@ -85,10 +84,7 @@ def run_manifest(args: argparse.Namespace) -> int:
     paths = CorpusPaths(resolve_root(args))
     version = Corpus(paths).version
     if not args.check:
-        manifest = write_manifest(paths, version)
-        update_citation(paths.root / "CITATION.cff", version, manifest["fingerprint"])
-        if args.release:
-            record_release(paths, manifest)
+        manifest = seal(paths.root, release=args.release)
         print(f"manifest: {len(manifest['files'])} files, version {version}, fingerprint {manifest['fingerprint']}")
         return 0
     if not paths.manifest.exists():
