@@ -6,9 +6,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from cash_corpus.corpus import Corpus
-from cash_corpus.schema import (LABEL_SETS, is_supported_schema_version, label_names, labels, load_schema,
+from cash_corpus.schema import (inventories, is_supported_schema_version, label_names, labels, load_schema,
                                 schema_version, validator)
 
+LABEL_SETS = inventories()
 # Inventories an annotator chooses from; each label needs an example an annotator can look at.
 ANNOTATION_LABEL_SETS = [name for name in LABEL_SETS if name not in ("genre", "provenance_method")]
 
@@ -18,9 +19,9 @@ def test_schema_meta_validates():
     assert load_schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
-def test_every_oneof_inventory_is_registered_as_a_label_set():
-    inventories = {name for name, d in load_schema()["$defs"].items() if "oneOf" in d}
-    assert inventories == set(LABEL_SETS)
+def test_every_oneof_inventory_is_found_as_a_label_set():
+    found = {name for name, d in load_schema()["$defs"].items() if "oneOf" in d}
+    assert found == set(LABEL_SETS) and "claim_type" in found and "span" not in found
 
 
 @pytest.mark.parametrize("name", LABEL_SETS)
@@ -59,12 +60,19 @@ def test_schema_version_is_semver_and_recorded_in_the_corpus(repo_root):
     assert Corpus.at(repo_root).info()["schema_version"] == schema_version()
 
 
-@pytest.mark.parametrize("version,ok", [("1.0.0", True), ("1.0.1", False), ("2.0.0", False), ("0.9.0", False),
-                                        ("1.0", False), ("x", False)])
+def _shifted(part: int, delta: int) -> str:
+    numbers = [int(p) for p in schema_version().split(".")]
+    numbers[part] += delta
+    return ".".join(map(str, numbers))
+
+
+@pytest.mark.parametrize("version,ok", [(lambda: schema_version(), True), (lambda: _shifted(2, 1), False),
+                                        (lambda: _shifted(1, 1), False), (lambda: _shifted(0, 1), False),
+                                        (lambda: _shifted(0, -1), False), (lambda: "1.0", False),
+                                        (lambda: "x", False)])
 def test_supported_schema_versions(version, ok):
-    # Only the shipped version and older ones of the same MAJOR can be read.
-    assert schema_version() == "1.0.0"
-    assert is_supported_schema_version(version) is ok
+    # Only the shipped version and older ones of the same MAJOR can be read (relative to the schema in use).
+    assert is_supported_schema_version(version()) is ok
 
 
 CLAIM = {"record": "claim", "id": "c1", "document_id": "doc", "start": 0, "end": 4, "text": "Iran",

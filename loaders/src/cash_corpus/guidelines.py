@@ -6,7 +6,7 @@ guidelines is written by hand, and `cash generate --check` fails when someone ed
 
 from __future__ import annotations
 
-from .schema import LABEL_SETS, labels, load_schema, schema_version
+from .schema import inventories, labels, load_schema, schema_version
 
 BLOCK = "label tables (cash generate)"
 
@@ -44,9 +44,9 @@ def _example(label) -> str:
 
 
 def render_tables() -> str:
-    """Markdown tables for every label inventory, in LABEL_SETS order."""
+    """Markdown tables for every label inventory, in schema order."""
     out = [f"Schema `{load_schema()['$id']}`, version {schema_version()}.", ""]
-    for name in LABEL_SETS:
+    for name in inventories():
         out += [f"### {TITLES.get(name, name)}", "", "| value | name | definition | example |", "|---|---|---|---|"]
         out += [f"| `{label.value}` | {_cell(label.title)} | {_cell(label.definition)} | {_example(label)} |"
                 for label in labels(name)]
