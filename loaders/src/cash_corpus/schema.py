@@ -23,6 +23,7 @@ SCHEMA_FILE = "cash.schema.json"
 LABEL_SETS = (
     "claim_type", "certainty", "claim_polarity", "stance_polarity", "document_stance_polarity",
     "stance_target", "cue_kind", "cue_type", "source_type", "attribution_form", "parc_type",
+    "author_commitment",
     "zone_type", "genre", "holder_type", "provenance_method",
 )
 
