@@ -48,11 +48,43 @@ def test_required_stance_targets_are_present():
     assert {"T_IRAN_REGIME", "T_ENGAGE_IRAN", "T_SANCTIONS", "T_UKRAINE_STRIKES", "T_RUSSIA_WAR",
             "T_IRAN_OPPOSITION"} <= set(label_names("stance_target"))
     assert label_names("claim_type") == ["factual", "evaluative", "predictive", "prescriptive"]
-    assert label_names("certainty") == ["certain", "probable", "possible"]
-    assert label_names("stance_polarity") == ["favor", "against", "neutral"]
-    assert label_names("cue_kind") == ["hedge", "booster"]
+    assert label_names("certainty") == ["certain", "probable", "possible", "underspecified"]
+    assert label_names("stance_polarity") == ["favor", "against", "neutral", "no_stance"]
+    assert label_names("document_stance_polarity") == ["favor", "against", "balanced", "neutral", "none"]
+    assert label_names("cue_kind") == ["hedge", "booster", "approximator", "conditional"]
     assert label_names("attribution_form") == ["direct", "indirect", "mixed"]
     assert label_names("parc_type") == ["assertion", "belief", "fact", "eventuality"]
+    assert label_names("author_commitment") == ["committed", "not_committed", "distanced"]
+
+
+# Labels of schema 1.0.0: a MINOR schema version may add labels but never drop or rename one,
+# so layers written under 1.0.0 stay valid (README "Versioning").
+SCHEMA_1_0_0_LABELS = {
+    "certainty": {"certain", "probable", "possible"},
+    "stance_polarity": {"favor", "against", "neutral"},
+    "document_stance_polarity": {"favor", "against", "neutral", "none"},
+    "cue_kind": {"hedge", "booster"},
+    "cue_type": {"modal", "lexical_verb", "adverb", "adjective", "noun", "approximator", "conditional", "negation",
+                 "other"},
+}
+
+
+@pytest.mark.parametrize("inventory", sorted(SCHEMA_1_0_0_LABELS))
+def test_a_minor_schema_version_keeps_every_1_0_0_label(inventory):
+    assert schema_version().split(".")[0] == "1"
+    assert SCHEMA_1_0_0_LABELS[inventory] <= set(label_names(inventory))
+
+
+def test_the_1_1_0_attribution_fields_are_optional():
+    attribution = {"record": "attribution", "id": "a1", "document_id": "doc", "source": None,
+                   "cue": {"start": 0, "end": 4, "text": "said"}, "content": {"start": 5, "end": 9, "text": "Iran"},
+                   "source_type": "unnamed", "form": "indirect", "parc_type": "assertion", "parent": None}
+    check = validator("attribution")
+    assert not list(check.iter_errors(attribution))
+    assert not list(check.iter_errors({**attribution, "hypothetical": True, "author_commitment": "distanced"}))
+    assert not list(check.iter_errors({**attribution, "hypothetical": None, "author_commitment": None}))
+    assert list(check.iter_errors({**attribution, "hypothetical": "yes"}))
+    assert list(check.iter_errors({**attribution, "author_commitment": "endorsed"}))
 
 
 def test_schema_version_is_semver_and_recorded_in_the_corpus(repo_root):
@@ -69,9 +101,10 @@ def _shifted(part: int, delta: int) -> str:
 @pytest.mark.parametrize("version,ok", [(lambda: schema_version(), True), (lambda: _shifted(2, 1), False),
                                         (lambda: _shifted(1, 1), False), (lambda: _shifted(0, 1), False),
                                         (lambda: _shifted(0, -1), False), (lambda: "1.0", False),
-                                        (lambda: "x", False)])
+                                        (lambda: "x", False), (lambda: "1.0.0", True)])
 def test_supported_schema_versions(version, ok):
-    # Only the shipped version and older ones of the same MAJOR can be read (relative to the schema in use).
+    # Only the shipped version and older ones of the same MAJOR can be read (relative to the schema in use);
+    # 1.0.0, the version the committed layers were written under, stays readable.
     assert is_supported_schema_version(version()) is ok
 
 

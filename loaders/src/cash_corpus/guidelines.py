@@ -12,7 +12,7 @@ BLOCK = "label tables (cash generate)"
 
 TITLES = {
     "claim_type": "Claim type (`claims.claim_type`)",
-    "certainty": "Certainty (`claims.certainty`, FactBank CT/PR/PS)",
+    "certainty": "Certainty (`claims.certainty`, FactBank CT/PR/PS/Uu)",
     "claim_polarity": "Claim polarity (`claims.polarity`, FactBank +/−)",
     "stance_target": "Stance targets (`claims.stance[].target`, `document_stance[].target`)",
     "stance_polarity": "Claim stance polarity (`claims.stance[].polarity`, SemEval-2016)",
@@ -23,6 +23,7 @@ TITLES = {
     "source_type": "Attribution source type (`attributions.source_type`)",
     "attribution_form": "Attribution form (`attributions.form`)",
     "parc_type": "PARC type (`attributions.parc_type`)",
+    "author_commitment": "Author commitment (`attributions.author_commitment`, optional)",
     "zone_type": "Zone type (`structure.zones[].type`)",
     "genre": "Genre (`documents.genre`)",
     "provenance_method": "Provenance method (`layer.provenance.method`)",
