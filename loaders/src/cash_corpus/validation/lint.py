@@ -74,7 +74,7 @@ def cue_pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
     Longer forms come first so "is likely to" is found as itself rather than as "likely".
     """
     alternatives = []
-    for form in sorted(set(forms), key=lambda f: (-len(f), f)):
+    for form in sorted(set(forms) - {""}, key=lambda f: (-len(f), f)):  # "": a whitespace-only cue
         body = r"\s+".join(re.escape(word) for word in form.split(" "))
         left = r"(?<!\w)" if re.match(r"\w", form) else ""
         right = r"(?!\w)" if re.search(r"\w$", form) else ""
