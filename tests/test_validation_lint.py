@@ -98,6 +98,7 @@ def test_cue_rule_matches_a_phrase_across_a_different_whitespace_run_and_longest
     other = document(doc="o")
     findings = _cue_layer([(marked, "up to two"), (other, TEXT_B)])
     assert [(f.document_id, f.found) for f in findings] == [("o", "Up\n to")]
+    assert "'Up\\n to' is not marked here" in findings[0].message  # one line, the newline escaped
     assert cue_form("Up\n  TO") == "up to"
     pattern = cue_pattern(["likely", "is likely to"])
     assert pattern.search("it is likely to rain").group() == "is likely to"

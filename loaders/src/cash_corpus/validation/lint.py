@@ -105,7 +105,7 @@ def unmarked_cue_occurrences(document: DocumentAnnotations, raw: str, forms: dic
         where_marked = (f"doc={site.document_id} ann={site.cue_id} [{site.span.start}, {site.span.end})")
         times = "once" if site.count == 1 else f"{site.count} times"
         yield finding("cue-unmarked-occurrence",
-                      f"'{match.group()}' is not marked here but is marked as a cue ({site.kind}/{site.cue_type}) "
+                      f"{_shown(match.group())} is not marked here but is marked as a cue ({site.kind}/{site.cue_type}) "
                       f"{times} in this layer, first at {where_marked}",
                       file=file, document_id=document.document_id, start=start, end=end,
                       found=match.group(), expected=f"a cue, as at {where_marked}",
@@ -130,7 +130,7 @@ def reported_claims_with_author_stance(document: DocumentAnnotations, file: str 
             continue
         if all(document_stance.get(s.target) == s.polarity for s in claim.stance):
             source = sources.get(claim.holder.attribution_id)
-            holder = f"{claim.holder.attribution_id}" + (f" (source '{source}')" if source else " (implicit source)")
+            holder = f"{claim.holder.attribution_id}" + (f" (source {_shown(source)})" if source else " (implicit source)")
             yield finding("stance-reported-as-author",
                           f"claim held by attribution {holder} carries the document's own stance on every "
                           f"target it lists",
@@ -241,6 +241,11 @@ def lint_layer_file(path: Path, text: Callable[[str], str | None], file: str | N
     """Lint one layer file that validation found free of errors (streamed, read twice)."""
     from ..layers import iter_documents
     return list(lint_layer(lambda: iter_documents(Path(path)), text, file if file is not None else str(path)))
+
+
+def _shown(text: str) -> str:
+    """Input text quoted for a one-line message, control and format characters escaped."""
+    return "'" + "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text) + "'"
 
 
 def _by_target(stances: Iterable[Stance]) -> dict[str, str]:
