@@ -343,3 +343,37 @@ def test_lint_on_the_repository_layers_locates_every_finding_on_the_raw_text():
         if f.code in ("cue-unmarked-occurrence", "attribution-content-without-claim"):
             raw = (REPO / "corpus" / "texts" / f"{f.document_id}.txt").read_text(encoding="utf-8")
             assert raw[f.start:f.end] == f.found
+
+
+def test_cue_rule_skips_occurrences_outside_the_annotated_zones_of_a_real_text(tmp_path):
+    """"risk" is a cue in the body of going-ballistic and also the first word of the subheading
+    "The risk of wider escalation", which is not annotated (guidelines §0)."""
+    from cash_corpus.validation.lint import annotated_zones, layer_files, lint_files, lint_layer_file
+    root = tmp_path / "real"
+    shutil.copytree(REPO / "corpus", root / "corpus")
+    doc_id = "going-ballistic"
+    raw = (root / "corpus" / "texts" / f"{doc_id}.txt").read_text(encoding="utf-8")
+    sha = next(json.loads(line)["sha256"] for line in (root / "corpus" / "documents.jsonl").open(encoding="utf-8")
+               if json.loads(line)["id"] == doc_id)
+    zones = annotated_zones(root / "corpus" / "structure.jsonl")[doc_id]
+    risks = [Span(m.start(), m.end(), m.group()) for m in __import__("re").finditer(r"(?<!\w)risk(?!\w)", raw, 2)]
+    inside = [sp for sp in risks if any(s <= sp.start and sp.end <= e for s, e in zones)]
+    outside = [sp for sp in risks if sp not in inside]
+    assert inside and [raw[sp.start:sp.end + 20] for sp in outside] == ["risk of wider escalation"]
+    c1 = Claim("c1", doc_id, inside[0], "factual", "certain", "positive", Holder("author"), ())
+    cues = tuple(Cue(f"h{i}", doc_id, sp, "hedge", "noun", ("c1",)) for i, sp in enumerate(inside, 1))
+    header = LayerHeader("risk", schema_version(), Provenance("manual", "test", "1.1.0", "2026-11-29"), "1.0.0")
+    path = root / "annotations" / "risk.jsonl"
+    write_layer(path, header, [DocumentAnnotations(doc_id, sha, (), (c1,), cues, ())])
+    assert validate_paths([path], root) == []
+    assert lint_files(layer_files([path], root), set()) == ([], [])
+    unfiltered = lint_layer_file(path, lambda d: raw)
+    assert [(f.code, f.start, f.end) for f in unfiltered] == [
+        ("cue-unmarked-occurrence", sp.start, sp.end) for sp in outside]
+
+
+def test_annotated_zones_are_zone_types_of_the_schema():
+    from cash_corpus.schema import label_names
+    from cash_corpus.validation.lint import ANNOTATED_ZONES
+    assert ANNOTATED_ZONES <= set(label_names("zone_type"))
+

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,9 @@ from .findings import Finding, finding
 # balanced) is contradicted by a majority on either side; "none" (not addressed) by any claim.
 _CONTRADICTED_BY = {"favor": {"against"}, "against": {"favor"}, "neutral": {"favor", "against"}}
 _SIDES = frozenset({"favor", "against"})
+# Zones whose text is annotated (guidelines §0); an unmarked cue form elsewhere (a subheading, the
+# disclaimer) is no inconsistency. Checked against the schema's zone inventory in the tests.
+ANNOTATED_ZONES = frozenset({"title", "caption", "body"})
 
 
 # -- rule 1: the same cue form marked in one place, unmarked at an identical occurrence elsewhere
@@ -85,11 +88,13 @@ def cue_pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def unmarked_cue_occurrences(document: DocumentAnnotations, raw: str, forms: dict[str, MarkedCue],
-                             pattern: re.Pattern[str] | None, file: str | None) -> Iterator[Finding]:
+                             pattern: re.Pattern[str] | None, file: str | None,
+                             zones: Sequence[tuple[int, int]] | None = None) -> Iterator[Finding]:
     """Each occurrence in `raw` of a form marked somewhere in the layer that no cue of this document covers.
 
     An occurrence counts as marked when any cue span of the document overlaps it: the annotator
-    decided there (e.g. "likely" inside a marked "is likely to").
+    decided there (e.g. "likely" inside a marked "is likely to"). With `zones` (the annotated
+    zones' [start, end) ranges), occurrences outside them are not annotated by rule and are skipped.
     """
     if pattern is None:
         return
@@ -101,6 +106,8 @@ def unmarked_cue_occurrences(document: DocumentAnnotations, raw: str, forms: dic
             continue
         start, end = match.start(), match.end()
         if any(s < end and start < e for s, e in cues):
+            continue
+        if zones is not None and not any(s <= start and end <= e for s, e in zones):
             continue
         where_marked = (f"doc={site.document_id} ann={site.cue_id} [{site.span.start}, {site.span.end})")
         times = "once" if site.count == 1 else f"{site.count} times"
@@ -217,30 +224,53 @@ DOCUMENT_RULES: tuple[Callable[[DocumentAnnotations, str | None], Iterator[Findi
 
 
 def lint_document(document: DocumentAnnotations, raw: str | None, forms: dict[str, MarkedCue],
-                  pattern: re.Pattern[str] | None, file: str | None = None) -> list[Finding]:
+                  pattern: re.Pattern[str] | None, file: str | None = None,
+                  zones: Sequence[tuple[int, int]] | None = None) -> list[Finding]:
     """Every lint finding of one document: the per-document rules, then unmarked cue occurrences
-    (only if its raw text is given)."""
+    (only if its raw text is given; only inside `zones` if given)."""
     out = [item for rule in DOCUMENT_RULES for item in rule(document, file)]
     if raw is not None:
-        out += unmarked_cue_occurrences(document, raw, forms, pattern, file)
+        out += unmarked_cue_occurrences(document, raw, forms, pattern, file, zones)
     return out
 
 
 def lint_layer(open_documents: Callable[[], Iterable[DocumentAnnotations]], text: Callable[[str], str | None],
-               file: str | None = None) -> Iterator[Finding]:
+               file: str | None = None,
+               zones: Callable[[], Mapping[str, Sequence[tuple[int, int]]]] | None = None) -> Iterator[Finding]:
     """All lint findings of one layer. `open_documents()` is called twice (cue forms, then the
-    rules), so it must restart the stream each time; `text(document_id)` gives the raw text."""
+    rules), so it must restart the stream each time; `text(document_id)` gives the raw text;
+    `zones()` (called only if the layer has cues) maps a document id to its annotated ranges."""
     forms = collect_cue_forms(open_documents())
     pattern = cue_pattern(forms)
+    annotated = zones() if zones is not None and pattern is not None else {}
     for document in open_documents():
         raw = text(document.document_id) if pattern is not None else None
-        yield from lint_document(document, raw, forms, pattern, file)
+        yield from lint_document(document, raw, forms, pattern, file, annotated.get(document.document_id))
 
 
-def lint_layer_file(path: Path, text: Callable[[str], str | None], file: str | None = None) -> list[Finding]:
+def lint_layer_file(path: Path, text: Callable[[str], str | None], file: str | None = None,
+                    zones: Callable[[], Mapping[str, Sequence[tuple[int, int]]]] | None = None) -> list[Finding]:
     """Lint one layer file that validation found free of errors (streamed, read twice)."""
     from ..layers import iter_documents
-    return list(lint_layer(lambda: iter_documents(Path(path)), text, file if file is not None else str(path)))
+    return list(lint_layer(lambda: iter_documents(Path(path)), text, file if file is not None else str(path), zones))
+
+
+def annotated_zones(structure_file: Path) -> dict[str, tuple[tuple[int, int], ...]]:
+    """document id -> [start, end) of its annotated zones, read leniently from structure.jsonl
+    (a bad line or record is the corpus checks' business: that document is simply not filtered)."""
+    from .reading import iter_lines
+    out: dict[str, tuple[tuple[int, int], ...]] = {}
+    if not structure_file.is_file():
+        return out
+    for _, record in iter_lines(structure_file, str(structure_file)):
+        if not isinstance(record, dict) or not isinstance(record.get("document_id"), str) \
+                or not isinstance(record.get("zones"), list):
+            continue
+        ranges = tuple((z["start"], z["end"]) for z in record["zones"]
+                       if isinstance(z, dict) and z.get("type") in ANNOTATED_ZONES
+                       and type(z.get("start")) is int and type(z.get("end")) is int)
+        out.setdefault(record["document_id"], ranges)
+    return out
 
 
 def _shown(text: str) -> str:
@@ -266,7 +296,7 @@ def _stances(stances: Iterable[Stance]) -> str:
 
 
 __all__ = ["MarkedCue", "collect_cue_forms", "cue_form", "cue_pattern", "lint_document", "lint_layer",
-           "lint_layer_file", "layer_files", "lint_files", "unmarked_cue_occurrences", "reported_claims_with_author_stance",
+           "lint_layer_file", "layer_files", "lint_files", "annotated_zones", "ANNOTATED_ZONES", "unmarked_cue_occurrences", "reported_claims_with_author_stance",
            "attributions_without_claim", "document_stance_contradictions", "repeated_stance_targets"]
 
 
@@ -312,5 +342,7 @@ def lint_files(files: Iterable[tuple[Path, Path]], files_with_errors: set[str]) 
         if name in files_with_errors:
             skipped.append(name)
             continue
-        findings += lint_layer_file(path, CorpusIndex(Corpus.at(owner)).text, name)
+        corpus = Corpus.at(owner)
+        findings += lint_layer_file(path, CorpusIndex(corpus).text, name,
+                                    lambda: annotated_zones(corpus.paths.structure))
     return findings, skipped
