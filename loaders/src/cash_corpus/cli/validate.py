@@ -67,7 +67,7 @@ def run_validate(args: argparse.Namespace) -> int:
     else:
         root = resolve_root(args)
         findings = validate_root(root)
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     n_lint = 0
     if args.lint:
         from ..validation.lint import layer_files, lint_files
@@ -80,7 +80,7 @@ def run_validate(args: argparse.Namespace) -> int:
         out = {"findings": [f.to_dict() for f in findings], "errors": n_errors, "warnings": n_warnings}
         if args.lint:
             out["lint_warnings"] = n_lint
-            out["lint_skipped"] = skipped
+            out["lint_skipped"] = [{"file": name, "reason": why} for name, why in skipped]
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
@@ -89,8 +89,8 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"cash validate: {n_errors} error(s), {n_warnings} warning(s)", file=sys.stderr)
         if args.lint:
             print(f"cash validate --lint: {n_lint} of the warnings are lint warnings", file=sys.stderr)
-            for name in skipped:
-                print(f"cash validate --lint: {name} not linted: it has errors", file=sys.stderr)
+            for name, why in skipped:
+                print(f"cash validate --lint: {name} not linted: {why}", file=sys.stderr)
     return 1 if n_errors or (args.strict and n_warnings) else 0
 
 

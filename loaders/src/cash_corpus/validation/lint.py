@@ -337,23 +337,30 @@ def layer_files(paths: Iterable[Path], root: Path | None) -> list[tuple[Path, Pa
     return [(layer, owner) for layer, owner in out if owner is not None]
 
 
-def lint_files(files: Iterable[tuple[Path, Path]], files_with_errors: set[str]) -> tuple[list[Finding], list[str]]:
-    """Lint each layer file whose validation found no error; returns (findings, names of skipped files).
+def lint_files(files: Iterable[tuple[Path, Path]],
+               files_with_errors: set[str]) -> tuple[list[Finding], list[tuple[str, str]]]:
+    """Lint each layer file whose validation found no error; returns (findings, skipped files with why).
 
     Files are named as validation names them (relative to their corpus root), so the caller can
-    pass the `file` of every error finding as `files_with_errors`.
+    pass the `file` of every error finding as `files_with_errors`. A file the typed reader cannot
+    read although validation passed it (e.g. a bare carriage return between JSON tokens, which
+    the line reader of `layers` takes for a line break) is skipped, never a crash.
     """
     from ..corpus import Corpus
+    from ..errors import CashError
     from . import _display
     from .index import CorpusIndex
     findings: list[Finding] = []
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     for path, owner in files:
         name = _display(owner)(path)
         if name in files_with_errors:
-            skipped.append(name)
+            skipped.append((name, "it has errors"))
             continue
         corpus = Corpus.at(owner)
-        findings += lint_layer_file(path, CorpusIndex(corpus).text, name,
-                                    lambda: annotated_zones(corpus.paths.structure))
+        try:
+            findings += lint_layer_file(path, CorpusIndex(corpus).text, name,
+                                        lambda: annotated_zones(corpus.paths.structure))
+        except CashError as exc:
+            skipped.append((name, f"the typed reader refused it: {exc}"))
     return findings, skipped
