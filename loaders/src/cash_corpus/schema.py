@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from collections.abc import Iterator
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
@@ -121,8 +122,16 @@ def validator(definition: str | None = None) -> Draft202012Validator:
 
 
 def _ref_name(node: dict[str, Any]) -> str | None:
+    """The $defs entry a property refers to: `{"$ref": …}`, or a nullable `anyOf`/`oneOf` of one ref and null."""
     ref = node.get("$ref", "")
-    return ref.rsplit("/", 1)[-1] if ref.startswith("#/$defs/") else None
+    if ref.startswith("#/$defs/"):
+        return ref.rsplit("/", 1)[-1]
+    options = node.get("anyOf") or node.get("oneOf")
+    if isinstance(options, list):
+        refs = [option for option in options if "$ref" in option]
+        if len(refs) == 1 and all("$ref" in option or option == {"type": "null"} for option in options):
+            return _ref_name(refs[0])
+    return None
 
 
 @schema_cached
@@ -166,6 +175,45 @@ def labelled_fields(def_name: str) -> dict[str, str]:
 
     walk(defs[def_name], "", 0)
     return out
+
+
+def _references(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        name = _ref_name(node)
+        if name is not None:
+            yield name
+        for value in node.values():
+            yield from _references(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _references(value)
+
+
+@schema_cached
+def top_level_records() -> tuple[str, ...]:
+    """The $defs that are whole records on disk (claim, cue, …, document_metadata, structure_record):
+    objects with properties that no other object's properties refer to (stance, holder, span, zone
+    and provenance are parts of records, not records)."""
+    defs = load_schema()["$defs"]
+    objects = [name for name, definition in defs.items() if "properties" in definition]
+    parts = {ref for name in objects for ref in _references(defs[name]["properties"])}
+    return tuple(name for name in objects if name not in parts)
+
+
+@schema_cached
+def inventory_usages() -> dict[str, tuple[str, ...]]:
+    """inventory → the `record.field` paths that take it (e.g. certainty → ("claim.certainty",))."""
+    out: dict[str, list[str]] = {name: [] for name in inventories()}
+    for record in top_level_records():
+        for path, inventory in labelled_fields(record).items():
+            out[inventory].append(f"{record}.{path}")
+    return {name: tuple(paths) for name, paths in out.items()}
+
+
+def is_optional(record: str, path: str) -> bool:
+    """Whether the first field of `path` may be absent from a `record` (not in its `required`)."""
+    field = path.split(".", 1)[0].removesuffix("[]")
+    return field not in load_schema()["$defs"][record].get("required", ())
 
 
 @dataclass(frozen=True)
