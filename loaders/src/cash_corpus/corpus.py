@@ -21,7 +21,7 @@ from typing import Any
 from .errors import CashError, Location, UsageError
 from .jsonl import dumps_line, read_json, read_jsonl, write_json
 from .paths import CorpusPaths, is_valid_document_id, safe_child
-from .records import Structure
+from .records import Attested, DocumentMetadata, Inference, Structure
 from .schema import label_names
 from .transaction import Transaction, corpus_transaction
 
@@ -97,31 +97,17 @@ def build_structure(doc_id: str, text: str, text_sha256: str,
                      tuple(sentences), tuple(tokens))
 
 
-def not_stated(evidence: str | None = None) -> dict[str, Any]:
-    return {"value": None, "status": "not_stated", "evidence": evidence}
-
-
-def stated(value: str, evidence: str | None) -> dict[str, Any]:
-    return {"value": value, "status": "stated", "evidence": evidence}
-
-
 def make_metadata(doc_id: str, source_name: str, text: str, digest: str, *, title: str, genre: str,
                   language: str, outlet: str | None, outlet_evidence: str | None,
                   date_inferred: str | None, date_evidence: str | None,
-                  license_id: str, copyright_note: str) -> dict[str, Any]:
+                  license_id: str, copyright_note: str) -> DocumentMetadata:
     """The metadata record; author and date are `not_stated` unless the text states them."""
-    date = not_stated()
-    if date_inferred:
-        date["inferred"] = {"value": date_inferred, "evidence": date_evidence or "unknown"}
-    else:
-        date["inferred"] = None
-    return {
-        "id": doc_id, "title": title, "source_file": source_name, "genre": genre, "language": language,
-        "length": len(text), "sha256": digest,
-        "outlet": stated(outlet, outlet_evidence) if outlet else not_stated(),
-        "author": not_stated(), "date": date,
-        "rights": {"license": license_id, "copyright": copyright_note},
-    }
+    return DocumentMetadata(
+        doc_id, title, source_name, genre, language, len(text), digest,
+        Attested.stated(outlet, outlet_evidence) if outlet else Attested.not_stated(),
+        Attested.not_stated(), Attested.not_stated(),
+        Inference(date_inferred, date_evidence or "unknown") if date_inferred else None,
+        license_id, copyright_note)
 
 
 def add_document(root: Path, source: Path, *, title: str, doc_id: str | None = None, genre: str = "opinion",
@@ -129,7 +115,7 @@ def add_document(root: Path, source: Path, *, title: str, doc_id: str | None = N
                  date_inferred: str | None = None, date_evidence: str | None = None,
                  license_id: str = "unknown",
                  copyright_note: str = "Copyright retained by the original publisher; no licence known.",
-                 zone_overrides: Mapping[int, str] | None = None) -> dict[str, Any]:
+                 zone_overrides: Mapping[int, str] | None = None) -> DocumentMetadata:
     """Add `source` to the corpus at `root`: bytes kept exactly, metadata, sha256, structural layers.
 
     Refuses a duplicate id or duplicate bytes. Everything is computed first; then, under the corpus
@@ -165,7 +151,7 @@ def add_document(root: Path, source: Path, *, title: str, doc_id: str | None = N
                 raise CashError(f"the same bytes are already in the corpus as {existing['id']!r}",
                                 Location(file=str(source), document_id=existing["id"]))
         txn.write_bytes(_relative(txn, txn.paths.text_path(doc_id)), data)
-        _stage_appended(txn, txn.paths.documents, metadata)
+        _stage_appended(txn, txn.paths.documents, metadata.to_dict())
         _stage_appended(txn, txn.paths.structure, structure.to_dict())
     return metadata
 

@@ -67,7 +67,7 @@ def run_add(args: argparse.Namespace) -> int:
                         language=args.language, outlet=args.outlet, outlet_evidence=args.outlet_evidence,
                         date_inferred=args.date_inferred, date_evidence=args.date_evidence,
                         license_id=args.license, copyright_note=args.copyright, zone_overrides=overrides)
-    print(f"added {meta['id']}: {meta['length']} characters, sha256 {meta['sha256'][:12]}…")
+    print(f"added {meta.id}: {meta.length} characters, sha256 {meta.sha256[:12]}…")
     return 0
 
 
