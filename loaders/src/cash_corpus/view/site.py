@@ -94,9 +94,14 @@ def _sorted(path: Path) -> Iterator[DocumentAnnotations]:
         yield doc
 
 
+def _tagged(name: str, path: Path) -> Iterator[tuple[str, str, DocumentAnnotations]]:
+    for doc in _sorted(path):
+        yield doc.document_id, name, doc
+
+
 def merged_layers(layers: dict[str, Path]) -> Iterator[tuple[str, dict[str, DocumentAnnotations]]]:
     """(document id, {layer: document}) for every id in any layer, in id order (k-way merge)."""
-    streams = [((doc.document_id, name, doc) for doc in _sorted(path)) for name, path in layers.items()]
+    streams = [_tagged(name, path) for name, path in layers.items()]
     merged = heapq.merge(*streams, key=lambda row: (row[0], row[1]))
     for doc_id, rows in itertools.groupby(merged, key=lambda row: row[0]):
         yield doc_id, {name: doc for _, name, doc in rows}
