@@ -77,9 +77,12 @@ def make_view_corpus(tmp_path: Path) -> Path:
 
 
 def expected_fragments(layer_file: Path, texts: dict[str, str]) -> dict[str, dict[str, str]]:
-    """document id -> element key -> raw[start:end] for every annotation of a layer (the oracle)."""
+    """document id -> element key -> raw[start:end] for every annotation of a layer (the oracle),
+    for the documents in `texts`."""
     out: dict[str, dict[str, str]] = {}
     for doc in iter_documents(layer_file):
+        if doc.document_id not in texts:
+            continue
         raw = texts[doc.document_id]
         keys: dict[str, str] = {}
         for claim in doc.claims:

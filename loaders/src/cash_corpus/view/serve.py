@@ -9,8 +9,14 @@ from pathlib import Path
 HOST = "127.0.0.1"
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Serves files of the site folder; no directory listings outside it, one log line per request."""
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves the files of the site folder (nothing outside it); one log line per request unless quiet."""
+
+    quiet = False
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 (the base class's name)
+        if not self.quiet:
+            super().log_message(format, *args)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -18,9 +24,9 @@ class QuietHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
 
-def make_server(folder: Path, port: int = 0) -> ThreadingHTTPServer:
+def make_server(folder: Path, port: int = 0, *, quiet: bool = False) -> ThreadingHTTPServer:
     """A server bound to 127.0.0.1 (port 0: any free port; see `server.server_address`)."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
+    handler = functools.partial(type("Handler", (SiteHandler,), {"quiet": quiet}), directory=str(folder))
     return ThreadingHTTPServer((HOST, port), handler)
 
 
