@@ -14,12 +14,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright import sync_api as playwright_api
 
 from cash_corpus.view import build_site, make_server
 
 from view_helpers import DOC_ID, expected_fragments, make_view_corpus
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -164,11 +164,12 @@ def test_hovering_an_attribution_cue_highlights_source_content_and_held_claims(s
     page.close()
 
 
-def test_script_and_onerror_in_text_title_and_notes_render_as_text_and_run_nothing(small_site):
+def test_script_and_onerror_in_text_title_and_notes_render_as_text_and_run_nothing(small_site, tmp_path_factory):
     site, _ = small_site
     for relative in ("index.html", f"docs/{DOC_ID}.html", "stats.html"):
         page = site.open(relative)
         page.wait_for_timeout(300)
+        shot(page, tmp_path_factory.getbasetemp() / "view-screenshots", "small-" + relative.replace("/", "-")[:-5])
         assert page.evaluate("() => window.__pwned") is None, relative
         assert page.locator("script").count() == 1 and page.locator("script").get_attribute("src").endswith("view.js")
         assert page.locator('img[src="x"]').count() == 0

@@ -136,6 +136,7 @@ def build_site(root: Path, out: Path, layers: list[str] | None = None, *, plots:
     try:
         summary = _write_site(corpus, chosen, env, staging, StatsCollector(list(chosen)), plots, write_stats)
         (staging / MARKER).write_text(json.dumps({"format": SITE_FORMAT, "layers": list(chosen)}) + "\n")
+        staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be read
         _swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
