@@ -15,11 +15,12 @@ import pytest
 from hypothesis import given, strategies as st
 
 from cash_corpus.cli import main
-from cash_corpus.errors import CashError, UsageError
+from cash_corpus.errors import CashError, Location, UsageError
 from cash_corpus.layers import iter_documents
 from cash_corpus.view import build_site, check_out
 from cash_corpus.view.layout import Mark, Node, fragments_text, layout
-from cash_corpus.view.model import disagreements
+from cash_corpus.records import Span
+from cash_corpus.view.model import check_span, disagreements
 from cash_corpus.view.render import render_tree
 
 from view_helpers import DOC_ID, HOSTILE_NOTE, make_view_corpus
@@ -108,6 +109,15 @@ def test_disagreements_pair_by_overlap_and_name_the_difference(tmp_path: Path):
     assert disagreements(gold, None, "pass-b")["q1"] == "document not annotated in pass-b"
 
 
+def test_a_span_that_does_not_fit_the_text_is_refused_with_its_location():
+    where = Location("gold.jsonl", document_id="d", annotation_id="c1")
+    check_span(Span(1, 3, "🚀b"), ASTRAL, where, "claim")           # code points, not UTF-16 units
+    for bad in (Span(1, 3, "🚀"), Span(5, 99, "x"), Span(3, 3, "")):
+        with pytest.raises(CashError, match="does not fit") as caught:
+            check_span(bad, ASTRAL, where, "claim")
+        assert (caught.value.location.annotation_id, caught.value.location.start) == ("c1", bad.start)
+
+
 @pytest.fixture
 def view_corpus(tmp_path: Path) -> Path:
     return make_view_corpus(tmp_path)
@@ -181,17 +191,37 @@ def test_rebuild_replaces_an_earlier_site_and_a_failed_build_keeps_it(view_corpu
     layer = view_corpus / "annotations" / "gold.jsonl"
     broken = layer.read_text(encoding="utf-8").replace('"text": "probably"', '"text": "probabl"', 1)
     layer.write_text(broken, encoding="utf-8")
-    with pytest.raises(CashError, match="does not fit the document text") as caught:
+    with pytest.raises(CashError, match="span-text-mismatch") as caught:
         build_site(view_corpus, site)
     assert caught.value.location.document_id == DOC_ID and caught.value.location.annotation_id == "q1"
     assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if "staging" in p.name or ".old-" in p.name] == []
 
 
+@pytest.mark.parametrize("damage", ["missing-holder", "garbage-bytes"])
+def test_malformed_layer_is_a_located_finding_not_a_traceback(view_corpus: Path, tmp_path: Path, capsys, damage: str):
+    layer = view_corpus / "annotations" / "pass-b.jsonl"
+    lines = layer.read_bytes().splitlines(keepends=True)
+    number = next(k for k, line in enumerate(lines) if b'"record": "claim"' in line)
+    if damage == "missing-holder":
+        record = json.loads(lines[number])
+        del record["holder"]
+        lines[number] = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    else:
+        lines[number] = b"\xff\xfe{not json <script>\x00\n"
+    layer.write_bytes(b"".join(lines))
+    code = main(["--root", str(view_corpus), "view", "--out", str(tmp_path / "site")])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert f"pass-b.jsonl:{number + 1}" in err and "Traceback" not in err
+    assert not (tmp_path / "site").exists()
+    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []
+
+
 def test_layer_for_a_document_not_in_the_corpus_is_refused_with_location(view_corpus: Path, tmp_path: Path):
     layer = view_corpus / "annotations" / "gold.jsonl"
     layer.write_text(layer.read_text(encoding="utf-8").replace(DOC_ID, "zz-missing"), encoding="utf-8")
-    with pytest.raises(CashError, match="not in the corpus") as caught:
+    with pytest.raises(CashError, match="document-unknown: document not in corpus") as caught:
         build_site(view_corpus, tmp_path / "site", ["gold"])
     assert caught.value.location.document_id == "zz-missing"
     assert not (tmp_path / "site").exists()

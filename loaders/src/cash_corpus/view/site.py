@@ -84,6 +84,20 @@ def resolve_layers(paths: CorpusPaths, requested: list[str] | None) -> dict[str,
     return chosen
 
 
+def refuse_invalid_layers(root: Path, chosen: dict[str, Path]) -> None:
+    """Decode at the boundary: the layers are validated (`cash validate`'s checks) before any page is
+    drawn, so a malformed record is a located finding, never a traceback or a wrong picture."""
+    from ..validation import errors, validate_layer_file
+    for name, path in chosen.items():
+        bad = errors(validate_layer_file(path, root))
+        if bad:
+            first = bad[0]
+            raise CashError(f"layer {name!r} has {len(bad)} error finding(s); first: {first.code}: {first.message}",
+                            Location(first.file or str(path), first.line, first.document_id, first.annotation_id,
+                                     first.start, first.end),
+                            hint=f"run `cash validate {path}` for every finding")
+
+
 def _sorted(path: Path) -> Iterator[DocumentAnnotations]:
     previous = None
     for doc in iter_documents(path):
@@ -130,6 +144,7 @@ def build_site(root: Path, out: Path, layers: list[str] | None = None, *, plots:
     corpus = Corpus(paths)
     target = check_out(paths.root, out)
     chosen = resolve_layers(paths, layers)
+    refuse_invalid_layers(paths.root, chosen)
     env = environment()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
