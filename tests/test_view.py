@@ -182,9 +182,9 @@ def test_out_over_a_foreign_folder_or_the_root_is_refused(view_corpus: Path, tmp
 
 def test_rebuild_replaces_an_earlier_site_and_a_failed_build_keeps_it(view_corpus: Path, tmp_path: Path):
     site = tmp_path / "site"
-    build_site(view_corpus, site)
+    build_site(view_corpus, site, plots=False)
     (site / "stale.html").write_text("old")
-    build_site(view_corpus, site, ["gold"])
+    build_site(view_corpus, site, ["gold"], plots=False)
     assert not (site / "stale.html").exists()
     assert json.loads((site / ".cash-view.json").read_text())["layers"] == ["gold"]
     before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
@@ -192,7 +192,7 @@ def test_rebuild_replaces_an_earlier_site_and_a_failed_build_keeps_it(view_corpu
     broken = layer.read_text(encoding="utf-8").replace('"text": "probably"', '"text": "probabl"', 1)
     layer.write_text(broken, encoding="utf-8")
     with pytest.raises(CashError, match="span-text-mismatch") as caught:
-        build_site(view_corpus, site)
+        build_site(view_corpus, site, plots=False)
     assert caught.value.location.document_id == DOC_ID and caught.value.location.annotation_id == "q1"
     assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if "staging" in p.name or ".old-" in p.name] == []
@@ -228,7 +228,7 @@ def test_layer_for_a_document_not_in_the_corpus_is_refused_with_location(view_co
 
 
 def test_cli_view_writes_the_site_and_refuses_bad_arguments(view_corpus: Path, tmp_path: Path, capsys):
-    assert main(["--root", str(view_corpus), "view", "--layer", "gold", "--out", str(tmp_path / "s")]) == 0
+    assert main(["--root", str(view_corpus), "view", "--layer", "gold", "--out", str(tmp_path / "s"), "--no-plots"]) == 0
     out = capsys.readouterr().out
     assert "1 document page(s), layers gold" in out
     assert (tmp_path / "s" / "docs" / f"{DOC_ID}.html").is_file()
@@ -244,7 +244,7 @@ def test_cli_view_writes_the_site_and_refuses_bad_arguments(view_corpus: Path, t
 def test_serve_binds_127_0_0_1_and_serves_the_site(view_corpus: Path, tmp_path: Path):
     process = subprocess.Popen(
         [sys.executable, "-m", "cash_corpus.cli", "--root", str(view_corpus), "view", "--out", str(tmp_path / "site"),
-         "--serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         "--serve", "--port", "0", "--no-plots"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         url = None
         for line in process.stdout:
@@ -271,3 +271,16 @@ def test_real_corpus_site_builds_with_every_layer(repo_root: Path, tmp_path: Pat
     for text_file in (repo_root / "corpus" / "texts").glob("*.txt"):
         assert f'href="docs/{text_file.stem}.html"' in index
     shutil.rmtree(tmp_path / "site")
+
+
+def test_index_is_paged_so_no_page_grows_with_the_corpus(repo_root: Path, tmp_path: Path, monkeypatch):
+    from cash_corpus.view import site as site_module
+    monkeypatch.setattr(site_module, "INDEX_PAGE_SIZE", 1)
+    summary = build_site(repo_root, tmp_path / "site", ["gold"], plots=False)
+    doc_ids = sorted(p.stem for p in (repo_root / "corpus" / "texts").glob("*.txt"))
+    assert summary.pages[:len(doc_ids) + 1] == ["index.html", *[f"index-{k}.html" for k in range(2, len(doc_ids) + 1)],
+                                                 "stats.html"]
+    for number, doc_id in enumerate(doc_ids):
+        page = (tmp_path / "site" / summary.pages[number]).read_text(encoding="utf-8")
+        assert f'href="docs/{doc_id}.html"' in page and page.count('href="docs/') == 1
+        assert f'<strong aria-current="page">{number + 1}</strong>' in page

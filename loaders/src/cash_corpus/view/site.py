@@ -36,6 +36,8 @@ SITE_FORMAT = "cash-view/1"
 MARKER = ".cash-view.json"
 PROTECTED = ("corpus", "annotations", "schema", "data")
 STATIC_FILES = ("view.css", "view.js")
+INDEX_PAGE_SIZE = 1000
+PAGE_METADATA = ("id", "title", "sha256", "length", "genre", "language")
 
 
 @dataclass
@@ -173,7 +175,11 @@ def _swap_into_place(staging: Path, target: Path) -> None:
 
 def _write_site(corpus: Corpus, chosen: dict[str, Path], env: Environment, staging: Path, collector,
                 plots: bool, write_stats) -> SiteSummary:
-    metadata = {d["id"]: d for d in corpus.documents()}
+    # only what the pages show, so a million documents' metadata stays small
+    metadata = {d["id"]: {key: d.get(key) for key in PAGE_METADATA} for d in corpus.documents()}
+    index_pages = max(1, -(-len(metadata) // INDEX_PAGE_SIZE))
+    corpus_info = corpus.info()
+    index_title = f"{corpus_info.get('name', 'CASH')} {corpus_info.get('version', '')}"
     structures = StructureReader(corpus.paths.structure)
     static = staging / "static"
     static.mkdir()
@@ -215,16 +221,31 @@ def _write_site(corpus: Corpus, chosen: dict[str, Path], env: Environment, stagi
                      "sentences": len(structure.sentences) if structure else 0,
                      "counts": {v.layer: v.counts if v.annotated else None for v in views}})
         summary.documents += 1
+        if len(rows) == INDEX_PAGE_SIZE:
+            _write_index(env, staging, index_title, rows, list(chosen), summary.documents // INDEX_PAGE_SIZE - 1,
+                         index_pages)
+            rows = []
     if pending is not None:
         raise CashError("layer annotates a document that is not in the corpus",
                         Location(file=str(chosen[next(iter(pending[1]))]), document_id=pending[0]))
-    info = corpus.info()
-    (staging / "index.html").write_text(env.get_template("index.html").render(
-        title=f"{info.get('name', 'CASH')} {info.get('version', '')}", rows=rows, layers=list(chosen), root=""),
-        encoding="utf-8")
-    summary.pages.insert(0, "index.html")
+    if rows or not summary.documents:
+        _write_index(env, staging, index_title, rows, list(chosen), index_pages - 1, index_pages)
+    summary.pages[:0] = [index_name(k) for k in range(index_pages)]
     figures = write_stats(corpus, chosen, collector, staging / "plots") if plots else []
     (staging / "stats.html").write_text(env.get_template("stats.html").render(
         title="Statistics", figures=figures, layers=list(chosen), root=""), encoding="utf-8")
-    summary.pages.insert(1, "stats.html")
+    summary.pages.insert(index_pages, "stats.html")
     return summary
+
+
+def index_name(number: int) -> str:
+    return "index.html" if number == 0 else f"index-{number + 1}.html"
+
+
+def _write_index(env: Environment, staging: Path, title: str, rows: list[dict], layers: list[str], number: int,
+                 total: int) -> None:
+    """One page of the document index (INDEX_PAGE_SIZE documents each, so no page grows with the corpus)."""
+    pages = [(k + 1, index_name(k)) for k in range(total)] if total > 1 else []
+    html = env.get_template("index.html").render(title=title, rows=rows, layers=layers, root="", pages=pages,
+                                                 current=number + 1, first=number * INDEX_PAGE_SIZE)
+    (staging / index_name(number)).write_text(html, encoding="utf-8")
