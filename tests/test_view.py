@@ -132,6 +132,8 @@ def test_site_pages_hold_escaped_data_and_no_remote_reference(view_corpus: Path,
     assert "<script>window" not in page and "<img src=x" not in page   # ... but only as text
     assert "&lt;script&gt;window.__pwned = &#34;note&#34;;&lt;/script&gt;" in page
     assert re.findall(r"<script\b[^>]*>", page) == ['<script src="../static/view.js" defer>']
+    index = (site / "index.html").read_text(encoding="utf-8")   # the layer provenance note, escaped
+    assert "<td>&lt;script&gt;window.__pwned = &#34;note&#34;;&lt;/script&gt;&lt;img src=x" in index
     for html_file in site.rglob("*.html"):
         markup = html_file.read_text(encoding="utf-8")
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", markup), html_file

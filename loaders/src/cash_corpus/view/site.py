@@ -25,7 +25,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..corpus import Corpus
 from ..errors import CashError, Location, UsageError
-from ..layers import iter_documents, layer_names
+from ..layers import iter_documents, layer_names, read_header
 from ..paths import CorpusPaths, is_valid_layer_name, safe_child
 from ..records import DocumentAnnotations, Structure
 from ..schema import labels
@@ -187,6 +187,7 @@ def _write_site(corpus: Corpus, chosen: dict[str, Path], env: Environment, stagi
         (static / name).write_bytes(resources.files("cash_corpus.view").joinpath("static", name).read_bytes())
     (staging / "docs").mkdir()
     targets = labels("stance_target")
+    provenance = {name: read_header(path).provenance for name, path in chosen.items()}
     page = env.get_template("document.html")
     layer_docs = merged_layers(chosen)
     pending = next(layer_docs, None)
@@ -213,7 +214,7 @@ def _write_site(corpus: Corpus, chosen: dict[str, Path], env: Environment, stagi
         stance_rows = [(t, [v.stance.get(t.value, "—") if v.annotated else "not annotated" for v in views])
                        for t in targets]
         html = page.render(title=info.get("title") or doc_id, doc=info, views=views, layers=list(chosen),
-                           stance_rows=stance_rows, structure=structure, root="../")
+                           stance_rows=stance_rows, structure=structure, provenance=provenance, root="../")
         relative = f"docs/{safe_child(staging / 'docs', doc_id, '.html').name}"
         (staging / relative).write_text(html, encoding="utf-8")
         summary.pages.append(relative)
@@ -222,14 +223,14 @@ def _write_site(corpus: Corpus, chosen: dict[str, Path], env: Environment, stagi
                      "counts": {v.layer: v.counts if v.annotated else None for v in views}})
         summary.documents += 1
         if len(rows) == INDEX_PAGE_SIZE:
-            _write_index(env, staging, index_title, rows, list(chosen), summary.documents // INDEX_PAGE_SIZE - 1,
+            _write_index(env, staging, index_title, rows, provenance, summary.documents // INDEX_PAGE_SIZE - 1,
                          index_pages)
             rows = []
     if pending is not None:
         raise CashError("layer annotates a document that is not in the corpus",
                         Location(file=str(chosen[next(iter(pending[1]))]), document_id=pending[0]))
     if rows or not summary.documents:
-        _write_index(env, staging, index_title, rows, list(chosen), index_pages - 1, index_pages)
+        _write_index(env, staging, index_title, rows, provenance, index_pages - 1, index_pages)
     summary.pages[:0] = [index_name(k) for k in range(index_pages)]
     figures = write_stats(corpus, chosen, collector, staging / "plots") if plots else []
     (staging / "stats.html").write_text(env.get_template("stats.html").render(
@@ -242,10 +243,11 @@ def index_name(number: int) -> str:
     return "index.html" if number == 0 else f"index-{number + 1}.html"
 
 
-def _write_index(env: Environment, staging: Path, title: str, rows: list[dict], layers: list[str], number: int,
+def _write_index(env: Environment, staging: Path, title: str, rows: list[dict], provenance: dict, number: int,
                  total: int) -> None:
     """One page of the document index (INDEX_PAGE_SIZE documents each, so no page grows with the corpus)."""
     pages = [(k + 1, index_name(k)) for k in range(total)] if total > 1 else []
-    html = env.get_template("index.html").render(title=title, rows=rows, layers=layers, root="", pages=pages,
+    html = env.get_template("index.html").render(title=title, rows=rows, layers=list(provenance), provenance=provenance,
+                                                 root="", pages=pages,
                                                  current=number + 1, first=number * INDEX_PAGE_SIZE)
     (staging / index_name(number)).write_text(html, encoding="utf-8")
