@@ -23,7 +23,7 @@ from cash_corpus.records import Span
 from cash_corpus.view.model import check_span, disagreements
 from cash_corpus.view.render import render_tree
 
-from view_helpers import DOC_ID, HOSTILE_NOTE, make_view_corpus
+from view_helpers import DOC_ID, make_view_corpus
 
 ASTRAL = "a🚀b𝔸c👍🏽d👩🏽‍🚀e🇮🇷f"
 

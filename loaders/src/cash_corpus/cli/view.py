@@ -17,18 +17,22 @@ def register(subparsers) -> None:
         "page with SVG plots. The site is written outside the corpus (staged, then renamed into place).")
     parser.add_argument("--layer", action="append", dest="layers", metavar="L",
                         help="layer to show (repeatable; default: every layer under annotations/)")
-    parser.add_argument("--out", type=Path, default=None,
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="folder for the site (outside the corpus; replaced if it holds an earlier site). "
                         "Required unless --serve, which then uses a temporary folder")
     parser.add_argument("--serve", action="store_true", help="after writing, serve the site on 127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000; 0 = any free port)")
+    parser.add_argument("--port", type=int, default=8000, metavar="P", help="port for --serve (default 8000; 0 = any free port)")
     parser.add_argument("--no-plots", action="store_true", help="skip the plots (statistics page without figures)")
     parser.set_defaults(handler=run_view)
 
 
 def run_view(args: argparse.Namespace) -> int:
     from ..errors import UsageError
-    from ..view import build_site, serve
+    try:
+        from ..view import build_site, serve
+    except ImportError as exc:
+        raise UsageError(f"cash view needs the [view] extra ({exc.name} is not installed)",
+                         hint='pip install "cash-corpus[view]"') from exc
     from . import resolve_root
     if args.out is None and not args.serve:
         raise UsageError("--out DIR is required (or --serve to write to a temporary folder and serve it)")
