@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..corpus import Corpus, add_document, rezone_document
 from ..errors import CashError, Location, UsageError
-from ..manifest import (compute_manifest, manifest_differences, read_manifest, record_release, update_citation,
-                        write_manifest)
+from ..manifest import (CITATION_FILE, MANIFEST, NEXT_STEP_HINT, citation_text, compute_manifest,
+                        manifest_differences, read_manifest, read_release_records)
 from ..paths import CorpusPaths
 
 
@@ -42,11 +42,14 @@ def register(subparsers) -> None:
 
     manifest = subparsers.add_parser("manifest", help="write or check the release manifest (sha256 + fingerprint)",
                                      description="Write corpus/manifest.json with the sha256 of every data file and "
-                                     "the release fingerprint; with --check, fail if the files differ from it.")
+                                     "the release fingerprint (and put the fingerprint in CITATION.cff); refused for a "
+                                     "published version whose files changed (publish them with `cash release X.Y.Z`). "
+                                     "With --check, print version and release fingerprint and fail if the files "
+                                     "differ from the manifest.")
     manifest.add_argument("--check", action="store_true", help="compare instead of writing")
     manifest.add_argument("--release", action="store_true",
-                          help="also record this version's fingerprint in corpus/releases.json (publishing it; "
-                          "a published version can never change)")
+                          help="replaced by `cash release X.Y.Z` (which bumps the version, changelog and citation, "
+                          "records the release and writes its archive)")
     manifest.set_defaults(handler=run_manifest)
 
 
@@ -84,19 +87,54 @@ def run_manifest(args: argparse.Namespace) -> int:
     from . import resolve_root
     paths = CorpusPaths(resolve_root(args))
     version = Corpus(paths).version
+    if args.release:
+        raise UsageError("`cash manifest --release` is replaced by `cash release X.Y.Z`",
+                         hint="`cash release` bumps the version everywhere, opens the CHANGELOG section, records the "
+                         "release in corpus/releases.json and writes its archive, in one transaction")
+    published = {r.version: r for r in read_release_records(paths)}
     if not args.check:
-        manifest = write_manifest(paths, version)
-        update_citation(paths.root / "CITATION.cff", version, manifest["fingerprint"])
-        if args.release:
-            record_release(paths, manifest)
-        print(f"manifest: {len(manifest['files'])} files, version {version}, fingerprint {manifest['fingerprint']}")
-        return 0
+        return _write_manifest(paths, version, published)
     if not paths.manifest.exists():
-        raise CashError("no manifest; run `cash manifest`", Location(file=str(paths.manifest)))
-    differences = manifest_differences(read_manifest(paths), compute_manifest(paths.root, version))
+        raise CashError("no manifest", Location(file=str(paths.manifest)), hint="run `cash manifest`")
+    recorded = read_manifest(paths)
+    now = compute_manifest(paths.root, version)
+    differences = manifest_differences(recorded, now)
+    release = published.get(recorded.get("version"))
+    state = ("published " + (release.date or "(date not recorded)") if release and release.fingerprint ==
+             recorded.get("fingerprint") else "NOT published in corpus/releases.json")
+    print(f"manifest: version {recorded.get('version')}, release fingerprint sha256:{recorded.get('fingerprint')} "
+          f"({state})")
     for line in differences:
         print(f"{paths.manifest}: {line}")
     if differences:
+        print(f"cash manifest: the files differ from the manifest (they give sha256:{now['fingerprint']}); next: "
+              + NEXT_STEP_HINT)
         return 1
     print("manifest: up to date")
+    return 0
+
+
+def _write_manifest(paths: CorpusPaths, version: str, published: dict) -> int:
+    """Write the manifest (and the fingerprint in CITATION.cff) in one transaction; a published
+    version is frozen, so its manifest is never rewritten with other files."""
+    from ..release import json_bytes
+    from ..transaction import corpus_transaction
+    with corpus_transaction(paths.root, "manifest") as txn:
+        manifest = compute_manifest(paths.root, version)
+        release = published.get(version)
+        if release is not None and release.fingerprint != manifest["fingerprint"]:
+            raise CashError(f"version {version} was published with fingerprint {release.fingerprint[:12]}…; the files "
+                            f"now give {manifest['fingerprint'][:12]}…", Location(file=str(paths.releases)),
+                            hint="a published version never changes: publish these files with `cash release X.Y.Z` "
+                            "(README, Versioning)")
+        if release is not None and paths.manifest.exists():
+            manifest = {**read_manifest(paths), **manifest}  # keep what `cash release` recorded (documents)
+        citation = paths.root / CITATION_FILE
+        if citation.is_file():
+            text = citation.read_text(encoding="utf-8")
+            new = citation_text(text, version, manifest["fingerprint"])
+            if new != text:
+                txn.write_text(CITATION_FILE, new)
+        txn.write_bytes(MANIFEST, json_bytes(manifest))
+    print(f"manifest: {len(manifest['files'])} files, version {version}, release fingerprint {manifest['fingerprint']}")
     return 0
