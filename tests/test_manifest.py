@@ -81,8 +81,9 @@ def test_a_published_version_cannot_be_republished_with_other_files(release_copy
     manifest = write_manifest(release_copy, "1.0.0")
     record_release(release_copy, manifest)
     record_release(release_copy, manifest)  # same fingerprint: idempotent
-    text = release_copy.text_path("non-bmp")
-    text.write_bytes(text.read_bytes() + b" ")
+    extra = release_copy.data_dir / "extra" / "x.bin"  # a valid corpus with other files
+    extra.parent.mkdir(parents=True, exist_ok=True)
+    extra.write_bytes(b"x")
     changed = write_manifest(release_copy, "1.0.0")
     with pytest.raises(CashError, match="version 1.0.0 was published with fingerprint"):
         record_release(release_copy, changed)

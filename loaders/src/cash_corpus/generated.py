@@ -14,7 +14,6 @@ from pathlib import Path
 
 from .corpus import Corpus
 from .guidelines import BLOCK as GUIDELINE_BLOCK, render_tables
-from .jsonl import atomic_writer
 from .paths import SOURCE_ROOT, CorpusPaths
 from .stats import label_table, layer_counts, overview_table, structure_counts
 
@@ -95,11 +94,13 @@ def check_artifacts() -> list[Path]:
 
 
 def write_artifacts() -> list[Path]:
+    """Regenerate every stale artefact in one corpus transaction (validated, all or nothing)."""
+    from .transaction import corpus_transaction
     written = []
-    for relative, render in artifacts().items():
-        path, current, wanted = _render(relative, render)
-        if current != wanted:
-            with atomic_writer(path) as handle:
-                handle.write(wanted)
-            written.append(path)
+    with corpus_transaction(SOURCE_ROOT, "generate") as txn:
+        for relative, render in artifacts().items():
+            path, current, wanted = _render(relative, render)
+            if current != wanted:
+                txn.write_text(relative, wanted)
+                written.append(path)
     return written

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CashError, Location
-from .jsonl import atomic_writer, read_json, write_json
+from .jsonl import atomic_writer, read_json
 from .paths import CorpusPaths
 
 # What a release is made of. README.md (the dataset card) is derived and not hashed here:
@@ -98,8 +98,46 @@ def compute_manifest(root: Path, version: str, staged: Mapping[str, bytes | None
 
 
 def write_manifest(paths: CorpusPaths, version: str) -> dict[str, Any]:
-    manifest = compute_manifest(paths.root, version)
-    write_json(paths.manifest, manifest)
+    """Write corpus/manifest.json alone (its own transaction); `seal` is what `cash manifest` runs."""
+    from .transaction import corpus_transaction
+    with corpus_transaction(paths.root, "manifest") as txn:
+        manifest = compute_manifest(txn.root, version)
+        txn.write_json("corpus/manifest.json", manifest)
+    return manifest
+
+
+def seal(root: Path, *, release: bool = False) -> dict[str, Any]:
+    """`cash manifest` as one transaction: refuse unless the corpus validates, and refuse to rewrite
+    the manifest of a published version whose files changed (they need `cash release X.Y.Z`);
+    then write the manifest and the fingerprint in CITATION.cff. Refused = nothing written.
+    (`release=True`, the old `cash manifest --release`, is replaced by `cash_corpus.release`.)"""
+    from .corpus import Corpus
+    from .errors import UsageError
+    from .transaction import corpus_transaction
+    if release:
+        raise UsageError("`cash manifest --release` is replaced by `cash release X.Y.Z`",
+                         hint="`cash release` bumps the version everywhere, opens the CHANGELOG section, records the "
+                         "release in corpus/releases.json and writes its archive, in one transaction")
+    with corpus_transaction(root, "manifest") as txn:
+        txn.require_valid()
+        paths = txn.paths
+        version = Corpus(paths).version
+        manifest = compute_manifest(txn.root, version)
+        published = {r.version: r for r in read_release_records(paths)}.get(version)
+        if published is not None and published.fingerprint != manifest["fingerprint"]:
+            raise CashError(f"version {version} was published with fingerprint {published.fingerprint[:12]}…; the files "
+                            f"now give {manifest['fingerprint'][:12]}…", Location(file=RELEASES),
+                            hint="a published version never changes: publish these files with `cash release X.Y.Z` "
+                            "(README, Versioning)")
+        if published is not None and paths.manifest.exists():
+            manifest = {**read_manifest(paths), **manifest}  # keep what `cash release` recorded (documents)
+        txn.write_json(MANIFEST, manifest)
+        citation = paths.root / CITATION_FILE
+        if citation.exists():
+            text = citation.read_text(encoding="utf-8")
+            new = citation_text(text, manifest["version"], manifest["fingerprint"])
+            if new != text:
+                txn.write_text(CITATION_FILE, new)
     return manifest
 
 
@@ -203,11 +241,13 @@ def with_release(releases: list[Release], new: Release, where: str = RELEASES) -
 
 
 def record_release(paths: CorpusPaths, manifest: dict[str, Any]) -> None:
-    """Mark the manifest's version as published (direct write; `cash release` does this inside its
-    transaction, with the date and the archive)."""
-    releases = with_release(read_release_records(paths), Release(manifest["version"], manifest["fingerprint"]),
-                            str(paths.releases))
-    write_json(paths.releases, releases_document(releases))
+    """Mark the manifest's version as published, in its own transaction (`cash release` does this
+    inside its transaction, with the date and the archive)."""
+    from .transaction import corpus_transaction
+    with corpus_transaction(paths.root, "record release") as txn:
+        releases = with_release(read_release_records(txn.paths), Release(manifest["version"], manifest["fingerprint"]),
+                                str(paths.releases))
+        txn.write_json(RELEASES, releases_document(releases))
 
 
 CITATION_FINGERPRINT = re.compile(r'(?m)^(\s*value:\s*)"[^"\n]*"(\s*\n\s*description:\s*"Content fingerprint of the release)')
@@ -230,9 +270,17 @@ def citation_text(text: str, version: str, fp: str, date: str | None = None) -> 
 
 
 def update_citation(citation: Path, version: str, fp: str) -> None:
-    """Write the version and the release fingerprint into CITATION.cff, keeping its layout."""
+    """Write the version and the release fingerprint into CITATION.cff (a file outside a corpus root
+    is written atomically on its own; inside one, through a transaction)."""
     text = citation.read_text(encoding="utf-8")
     new = citation_text(text, version, fp)
-    if new != text:
+    if new == text:
+        return
+    root = citation.resolve().parent
+    if (root / "corpus" / "corpus.json").is_file():
+        from .transaction import corpus_transaction
+        with corpus_transaction(root, "manifest") as txn:
+            txn.write_text(citation.name, new)
+    else:
         with atomic_writer(citation) as handle:
             handle.write(new)

@@ -31,7 +31,11 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def resolve_root(args: argparse.Namespace) -> Path:
-    return args.root.resolve() if args.root else find_root()
+    """The corpus root of this command; a write an earlier command left half-done is completed first."""
+    from ..transaction import recover_if_pending
+    root = args.root.resolve() if args.root else find_root()
+    recover_if_pending(root)
+    return root
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,7 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     except CashError as exc:
         print(f"cash {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except (OSError, KeyboardInterrupt) as exc:
+    except KeyboardInterrupt:
+        print(f"cash {args.command}: interrupted; a change not yet decided was dropped, a decided one is "
+              "completed by the next cash command", file=sys.stderr)
+        return 130
+    except OSError as exc:
         print(f"cash {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from ..corpus import Corpus, add_document, rezone_document
 from ..errors import CashError, Location, UsageError
-from ..manifest import (CITATION_FILE, MANIFEST, NEXT_STEP_HINT, citation_text, compute_manifest,
-                        manifest_differences, read_manifest, read_release_records)
+from ..manifest import NEXT_STEP_HINT, compute_manifest, manifest_differences, read_manifest, read_release_records, seal
 from ..paths import CorpusPaths
 
 
@@ -93,7 +92,10 @@ def run_manifest(args: argparse.Namespace) -> int:
                          "release in corpus/releases.json and writes its archive, in one transaction")
     published = {r.version: r for r in read_release_records(paths)}
     if not args.check:
-        return _write_manifest(paths, version, published)
+        manifest = seal(paths.root)
+        print(f"manifest: {len(manifest['files'])} files, version {version}, release fingerprint "
+              f"sha256:{manifest['fingerprint']}")
+        return 0
     if not paths.manifest.exists():
         raise CashError("no manifest", Location(file=str(paths.manifest)), hint="run `cash manifest`")
     recorded = read_manifest(paths)
@@ -113,28 +115,3 @@ def run_manifest(args: argparse.Namespace) -> int:
     print("manifest: up to date")
     return 0
 
-
-def _write_manifest(paths: CorpusPaths, version: str, published: dict) -> int:
-    """Write the manifest (and the fingerprint in CITATION.cff) in one transaction; a published
-    version is frozen, so its manifest is never rewritten with other files."""
-    from ..release import json_bytes
-    from ..transaction import corpus_transaction
-    with corpus_transaction(paths.root, "manifest") as txn:
-        manifest = compute_manifest(paths.root, version)
-        release = published.get(version)
-        if release is not None and release.fingerprint != manifest["fingerprint"]:
-            raise CashError(f"version {version} was published with fingerprint {release.fingerprint[:12]}…; the files "
-                            f"now give {manifest['fingerprint'][:12]}…", Location(file=str(paths.releases)),
-                            hint="a published version never changes: publish these files with `cash release X.Y.Z` "
-                            "(README, Versioning)")
-        if release is not None and paths.manifest.exists():
-            manifest = {**read_manifest(paths), **manifest}  # keep what `cash release` recorded (documents)
-        citation = paths.root / CITATION_FILE
-        if citation.is_file():
-            text = citation.read_text(encoding="utf-8")
-            new = citation_text(text, version, manifest["fingerprint"])
-            if new != text:
-                txn.write_text(CITATION_FILE, new)
-        txn.write_bytes(MANIFEST, json_bytes(manifest))
-    print(f"manifest: {len(manifest['files'])} files, version {version}, release fingerprint {manifest['fingerprint']}")
-    return 0

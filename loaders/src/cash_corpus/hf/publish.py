@@ -1,24 +1,24 @@
 """Write or check the whole `datasets` build: data/ Parquet, README.md front matter, croissant.json.
 
-`write_build` streams shard by shard, writing each file atomically (and only when its bytes
-changed), then removes Parquet files no config owns any more, then writes the card and the
-Croissant file, which name the build fingerprint of exactly those files and, beside it, the
-release fingerprint of the whole corpus as built (the one to cite; its date when
-`corpus/releases.json` publishes it). `check_build` does the same build in memory and names
-every file that differs, is missing or is left over.
+`write_build` refuses an invalid corpus, stages every shard, the card and the Croissant file
+and the removal of Parquet files no config owns any more, and commits them as one transaction:
+an old build or the new one, never a mix. The card and the Croissant file name the build
+fingerprint of exactly those Parquet files and, beside it, the release fingerprint of the whole
+corpus as built (the one to cite; with its date when `corpus/releases.json` publishes it).
+`check_build` does the same build in memory and names every file that differs, is missing or is
+left over.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
-from ..jsonl import atomic_writer, write_bytes
 from ..manifest import fingerprint as release_fingerprint_of
-from ..manifest import file_hashes, read_release_records
+from ..manifest import file_hashes, file_sha256, read_release_records
 from ..paths import CorpusPaths
 from .build import DEFAULT_SHARD_SIZE, PARQUET_SUFFIX, SPLIT, BuildPlan, iter_built_files
 from .card import ReleaseStamp, card_data, front_matter, read_card, split_front_matter, with_front_matter
@@ -26,6 +26,9 @@ from .croissant import croissant, dumps
 
 README = "README.md"
 CROISSANT = "croissant.json"
+
+
+BuildEngine = Callable[[Path, int, "object"], BuildPlan]
 
 
 @dataclass(frozen=True)
@@ -83,38 +86,52 @@ def existing_parquet(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in data.rglob(f"*{PARQUET_SUFFIX}") if p.is_file()}
 
 
-def write_build(root: Path, shard_size: int | None = None) -> BuildOutcome:
-    """Build everything under `root`; unchanged files are not rewritten."""
-    root = Path(root)
-    plan = BuildPlan(root, shard_size or recorded_shard_size(root) or DEFAULT_SHARD_SIZE)
-    written: list[str] = []
-    for rel, data, summary in iter_built_files(root, plan.shard_size):
-        plan.add(rel, data, summary)
-        target = root / rel
-        if not target.exists() or target.read_bytes() != data:
-            write_bytes(target, data)
-            written.append(rel)
-    removed = sorted(existing_parquet(root) - set(plan.hashes))
-    for rel in removed:
-        (root / rel).unlink()
-        folder = (root / rel).parent
-        if not any(folder.iterdir()):
-            folder.rmdir()
-    release = release_stamp(root, Corpus.at(root).version, plan.hashes)
-    texts = metadata_texts(root, plan, release=release)
-    readme_path = root / README
-    old_readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else ""
-    new_readme = with_front_matter(old_readme, texts[README])
-    if new_readme != old_readme:
-        with atomic_writer(readme_path) as handle:
-            handle.write(new_readme)
-        written.append(README)
-    croissant_path = root / CROISSANT
-    if not croissant_path.exists() or croissant_path.read_text(encoding="utf-8") != texts[CROISSANT]:
-        with atomic_writer(croissant_path) as handle:
-            handle.write(texts[CROISSANT])
-        written.append(CROISSANT)
+def write_build(root: Path, shard_size: int | None = None, *, engine: BuildEngine | None = None) -> BuildOutcome:
+    """Build everything under `root` in one transaction: refuse unless the corpus validates, stage
+    every Parquet shard, the card and croissant.json, drop what did not change, commit together.
+
+    `engine(root, shard_size, txn)` stages the shards and returns the plan: the single-process
+    `stage_shards` by default, or the Dask one (`distributed.stage_shards_on_dask`); both use the
+    same per-shard function, and this function is the one commit step for both.
+    """
+    from ..transaction import corpus_transaction
+    root = Path(root).resolve()
+    size = shard_size or recorded_shard_size(root) or DEFAULT_SHARD_SIZE
+    with corpus_transaction(root, "build") as txn:
+        txn.require_valid()
+        plan = (engine or stage_shards)(root, size, txn)
+        written = []
+        for rel, digest in plan.hashes.items():
+            target = root / rel
+            if target.is_file() and file_sha256(target) == digest:
+                txn.discard(rel)
+            else:
+                written.append(rel)
+        removed = sorted(existing_parquet(root) - set(plan.hashes))
+        for rel in removed:
+            txn.remove(rel)
+        release = release_stamp(root, Corpus.at(root).version, plan.hashes)
+        texts = metadata_texts(root, plan, release=release)
+        readme_path = root / README
+        old_readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else ""
+        new_readme = with_front_matter(old_readme, texts[README])
+        if new_readme != old_readme:
+            txn.write_text(README, new_readme)
+            written.append(README)
+        croissant_path = root / CROISSANT
+        if not croissant_path.exists() or croissant_path.read_text(encoding="utf-8") != texts[CROISSANT]:
+            txn.write_text(CROISSANT, texts[CROISSANT])
+            written.append(CROISSANT)
     return BuildOutcome(plan, written, removed, release)
+
+
+def stage_shards(root: Path, shard_size: int, txn) -> BuildPlan:
+    """The single-process engine: every shard built in turn and staged."""
+    plan = BuildPlan(root, shard_size)
+    for rel, data, summary in iter_built_files(root, shard_size):
+        plan.add(rel, data, summary)
+        txn.write_bytes(rel, data)
+    return plan
 
 
 def stale_files(root: Path, shard_size: int | None = None) -> list[str]:
