@@ -27,7 +27,7 @@ from cash_corpus.manifest import (Release, fingerprint, parse_releases, read_man
                                   releases_document)
 from cash_corpus.paths import CorpusPaths
 from cash_corpus.release import (MAJOR, MINOR, PATCH, bump_level, changelog_text, classify_changes,
-                                 package_init_text, pyproject_text, schema_changes)
+                                 datasheet_text, package_init_text, pyproject_text, schema_changes)
 
 from hf_helpers import gold_annotations, header, make_corpus
 
@@ -66,7 +66,7 @@ def repo(tmp_path: Path) -> Path:
     """A git repository holding a small corpus published as 1.0.0 (first release, dated by --date)."""
     root = make_corpus(tmp_path / "origin")
     (root / "README.md").write_text("# T corpus\n\nHuman text, kept byte for byte.\n", encoding="utf-8")
-    (root / "DATASHEET.md").write_text("# Datasheet\n\nAll annotations were made by LLM agents.\n", encoding="utf-8")
+    (root / "DATASHEET.md").write_text("# Datasheet for T 0.0.0\n\nAll annotations were made by LLM agents.\n", encoding="utf-8")
     (root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n- first notes 🚀\n", encoding="utf-8")
     (root / "CITATION.cff").write_text(CITATION, encoding="utf-8")
     (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
@@ -90,6 +90,7 @@ def test_a_first_release_bumps_every_place_the_version_lives(repo, capsys):
     assert sorted(manifest["documents"]) == ["CHANGELOG.md", "CITATION.cff", "DATASHEET.md", "README.md",
                                              "croissant.json"]
     assert json.loads((repo / "corpus" / "corpus.json").read_text())["version"] == "1.0.0"
+    assert (repo / "DATASHEET.md").read_text().startswith("# Datasheet for T 1.0.0\n\n")
     assert 'version = "1.0.0"' in (repo / "pyproject.toml").read_text() and 'version = "9"' in (repo / "pyproject.toml").read_text()
     citation = (repo / "CITATION.cff").read_text()
     assert 'version: "1.0.0"\ndate-released: "2026-11-01"\n' in citation
@@ -381,6 +382,7 @@ def test_release_texts():
     assert out.index("- a fix") < out.index("## [1.0.0]") and "Unreleased" not in out
     assert out.endswith("## [1.0.0] — 2026-11-21\n\nOld.\n")
     assert pyproject_text(PYPROJECT, "2.0.0") == PYPROJECT.replace('version = "0.0.0"', 'version = "2.0.0"')
+    assert datasheet_text("# Datasheet for CASH 1.0.0\n\nCASH 1.0.0 is\n", "1.1.0") == "# Datasheet for CASH 1.1.0\n\nCASH 1.0.0 is\n"
     assert package_init_text('"""x"""\n__version__ = "1.0.0"\n', "1.1.0") == '"""x"""\n__version__ = "1.1.0"\n'
 
 

@@ -45,6 +45,7 @@ CHANGELOG = "CHANGELOG.md"
 CITATION = "CITATION.cff"
 PYPROJECT = "pyproject.toml"
 PACKAGE_INIT = "loaders/src/cash_corpus/__init__.py"
+DATASHEET = "DATASHEET.md"
 MAX_FINDINGS_SHOWN = 10
 
 
@@ -233,6 +234,11 @@ def pyproject_text(text: str, version: str) -> str:
 
 def package_init_text(text: str, version: str) -> str:
     return re.sub(r'(?m)^__version__\s*=\s*"[^"]*"', f'__version__ = "{version}"', text, count=1)
+
+
+def datasheet_text(text: str, version: str) -> str:
+    """DATASHEET.md with the version in its title (`# Datasheet for NAME X.Y.Z`) set."""
+    return re.sub(r"(?m)\A(# Datasheet for .*?)\d+\.\d+\.\d+[ \t]*$", lambda m: m.group(1) + version, text, count=1)
 
 
 # ---------------------------------------------------------------- what a release holds
@@ -520,7 +526,8 @@ def _refuse_invalid(root: Path) -> None:
     if found:
         shown = "\n  ".join(format_finding(f) for f in found[:MAX_FINDINGS_SHOWN])
         more = f"\n  … and {len(found) - MAX_FINDINGS_SHOWN} more" if len(found) > MAX_FINDINGS_SHOWN else ""
-        raise CashError(f"the corpus does not validate ({len(found)} error(s)):\n  {shown}{more}",
+        raise CashError(f"refused: the corpus does not validate ({len(found)} error(s)); nothing was written\n"
+                        f"  {shown}{more}",
                         hint="`cash validate` lists every finding; fix them, run `cash build`, then `cash release` again")
 
 
@@ -547,13 +554,14 @@ def make_release(root: Path, version: str, date: str | None = None) -> ReleaseOu
         _refuse_invalid(root)
         plan, stale = check_build(root)
         if stale:
-            raise CashError("the build is not current:\n  " + "\n  ".join(stale),
+            raise CashError("refused: the build is not current; nothing was written\n  " + "\n  ".join(stale),
                             hint="run `cash build` (and `cash generate` if its check fails), then `cash release` again")
 
         info = Corpus(paths).info()
         new_info = {**info, "version": version}
         staged: dict[str, bytes] = {"corpus/corpus.json": json_bytes(new_info)}
-        for rel, rewrite in ((PYPROJECT, pyproject_text), (PACKAGE_INIT, package_init_text)):
+        for rel, rewrite in ((PYPROJECT, pyproject_text), (PACKAGE_INIT, package_init_text),
+                             (DATASHEET, datasheet_text)):
             if (root / rel).is_file():
                 staged[rel] = rewrite((root / rel).read_text(encoding="utf-8"), version).encode("utf-8")
 
