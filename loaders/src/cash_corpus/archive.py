@@ -37,15 +37,35 @@ def top_folder(version: str) -> str:
     return f"cash-{version}"
 
 
-def write_archive(handle: BinaryIO, version: str, files: Iterable[tuple[str, bytes]]) -> None:
-    """Write the archive of `files` ((relative POSIX path, bytes), any order) to a binary handle."""
-    members = sorted(files, key=lambda item: item[0])
-    names = [rel for rel, _ in members]
-    if len(set(names)) != len(names):
-        raise CashError("a file is listed twice in the release")
-    with gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0, compresslevel=COMPRESS_LEVEL) as gz:
+class HashingWriter:
+    """A write-only file object that passes bytes through and keeps their sha256."""
+
+    def __init__(self, handle: BinaryIO):
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.handle.write(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+    def hexdigest(self) -> str:
+        return self.digest.hexdigest()
+
+
+def write_archive(handle: BinaryIO, version: str, files: Iterable[tuple[str, bytes]]) -> str:
+    """Stream the archive of `files` ((relative POSIX path, bytes), sorted by path, one file in
+    memory at a time) to a binary handle; returns the archive's sha256."""
+    sink = HashingWriter(handle)
+    previous = None
+    with gzip.GzipFile(filename="", mode="wb", fileobj=sink, mtime=0, compresslevel=COMPRESS_LEVEL) as gz:
         with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            for rel, data in members:
+            for rel, data in files:
+                if previous is not None and rel <= previous:
+                    raise CashError(f"release files must be given sorted and once each ({rel!r} after {previous!r})")
+                previous = rel
                 info = tarfile.TarInfo(f"{top_folder(version)}/{rel}")
                 info.size = len(data)
                 info.mtime = ARCHIVE_MTIME
@@ -54,11 +74,13 @@ def write_archive(handle: BinaryIO, version: str, files: Iterable[tuple[str, byt
                 info.uname = info.gname = ""
                 info.type = tarfile.REGTYPE
                 tar.addfile(info, io.BytesIO(data))
+    return sink.hexdigest()
 
 
 def archive_bytes(version: str, files: Iterable[tuple[str, bytes]]) -> bytes:
+    """The archive in memory (small releases, tests); `files` in any order."""
     sink = io.BytesIO()
-    write_archive(sink, version, files)
+    write_archive(sink, version, sorted(files, key=lambda item: item[0]))
     return sink.getvalue()
 
 

@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .archive import archive_bytes, archive_name, iter_archive, sha256_of, top_folder
+from .archive import archive_name, iter_archive, sha256_of, top_folder, write_archive
 from .errors import CashError, Location, UsageError
 from .manifest import (MANIFEST, RELEASE_DOCUMENTS, RELEASES, Release, compute_manifest, fingerprint,
                        is_release_path, read_release_records, releases_document, version_key, with_release,
@@ -437,25 +437,39 @@ def verify_copy(root: Path, copy: Path) -> Verification:
 
 
 def build_archive(root: Path, version: str) -> tuple[Path, str]:
-    """Rebuild `dist/cash-X.Y.Z.tar.gz` from the commit that published it; refuse if its sha256
-    differs from the one recorded (the file is then not written)."""
+    """Rebuild `dist/cash-X.Y.Z.tar.gz` from the commit that published it, streamed file by file;
+    refuse if it does not verify or its sha256 differs from the one recorded (nothing is written)."""
     root = Path(root)
     release = published(root, version)
-    files = list(iter_release_from_git(root, version))
-    hashes = {rel: sha256_hex(data) for rel, data in files}
-    names = dict(files)
-    result = verify_hashes(hashes, names.get(MANIFEST), releases_for(root), f"release {version}")
-    if not result.ok:
-        raise CashError(f"release {version} read from git does not verify: " + "; ".join(result.problems[:5]))
-    data = archive_bytes(version, files)
-    digest = sha256_hex(data)
-    if release.archive_sha256 and digest != release.archive_sha256:
-        raise CashError(f"the rebuilt archive has sha256 {digest}, not the published {release.archive_sha256}",
-                        hint="its files verify against the fingerprint; the compressed bytes differ (another zlib?)")
     target = root / DIST / archive_name(version)
-    from .jsonl import write_bytes
-    write_bytes(target, data)
-    return target, digest
+    target.parent.mkdir(parents=True, exist_ok=True)
+    hashes: dict[str, str] = {}
+    manifest_bytes: list[bytes] = []
+
+    def files() -> Iterator[tuple[str, bytes]]:
+        for rel, data in iter_release_from_git(root, version):
+            hashes[rel] = sha256_hex(data)
+            if rel == MANIFEST:
+                manifest_bytes.append(data)
+            yield rel, data
+
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            digest = write_archive(handle, version, files())
+        result = verify_hashes(hashes, manifest_bytes[0] if manifest_bytes else None, releases_for(root),
+                               f"release {version}")
+        if not result.ok:
+            raise CashError(f"release {version} read from git does not verify: " + "; ".join(result.problems[:5]))
+        if release.archive_sha256 and digest != release.archive_sha256:
+            raise CashError(f"the rebuilt archive has sha256 {digest}, not the published {release.archive_sha256}",
+                            hint="its files verify against the fingerprint; the compressed bytes differ "
+                            "(another zlib?)")
+        os.replace(tmp_name, target)
+        return target, digest
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
 
 
 # ---------------------------------------------------------------- making a release
@@ -599,17 +613,14 @@ def make_release(root: Path, version: str, date: str | None = None) -> ReleaseOu
         manifest["documents"] = {rel: sha256_hex(current(rel)) for rel in RELEASE_DOCUMENTS
                                  if rel in staged or (root / rel).is_file()}
         staged[MANIFEST] = json_bytes(manifest)
-        members = release_member_names(manifest, lambda rel: True)
-        archive = archive_bytes(version, [(rel, current(rel)) for rel in members])
-        archive_sha = sha256_hex(archive)
+        members = release_member_names(manifest, lambda rel: True)  # sorted
         archive_rel = f"{DIST}/{archive_name(version)}"
+        with txn.open(archive_rel, "wb") as handle:  # streamed: one file in memory at a time
+            archive_sha = write_archive(handle, version, ((rel, current(rel)) for rel in members))
         record = Release(version, fp, date, archive_name(version), archive_sha)
         staged[RELEASES] = json_bytes(releases_document(with_release(releases, record)))
 
-        for rel, data in sorted(staged.items(), key=lambda item: item[0] == MANIFEST):
-            if rel != MANIFEST:
-                txn.write_bytes(rel, data)
-        txn.write_bytes(archive_rel, archive)
-        txn.write_bytes(MANIFEST, staged[MANIFEST])
+        for rel, data in staged.items():  # the transaction applies the manifest last
+            txn.write_bytes(rel, data)
     return ReleaseOutcome(version, previous.version if previous else None, level, fp, date, archive_rel, archive_sha,
                           changes, sorted([*staged, archive_rel]))
