@@ -16,6 +16,8 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cash_corpus.archive import archive_bytes, iter_archive
 from cash_corpus.cli import main
@@ -151,8 +153,8 @@ def test_a_clone_without_tags_releases_a_change_and_gets_the_previous_release_ba
     second = (clone / "dist" / "cash-1.0.1.tar.gz").read_bytes()
     assert written == first == second
     assert hashlib.sha256(second).hexdigest() == new.archive_sha256
-    # and the previous release's archive, rebuilt in the clone, is the one the origin wrote
-    assert cash(clone, "release", "archive", "1.0.0") == 0
+    # and the previous release's archive, rebuilt in the clone (as part of `get --tar`), is the one the origin wrote
+    assert cash(clone, "release", "get", "1.0.0", "--tar", "--out", str(tmp_path / "again")) == 0
     assert (clone / "dist" / "cash-1.0.0.tar.gz").read_bytes() == (repo / "dist" / "cash-1.0.0.tar.gz").read_bytes()
     assert status(clone) == ""
 
@@ -395,3 +397,30 @@ def test_releases_json_reads_both_forms():
     for bad in ({"1.0": fp}, {"1.0.0": "short"}, {"releases": [{"version": "1.0.0"}]}, [1]):
         with pytest.raises(CashError):
             parse_releases(bad)
+
+
+SAFE_NAME = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12).filter(
+    lambda n: n not in (".", "..") and "/" not in n and "\\" not in n)
+
+
+@given(st.dictionaries(st.lists(SAFE_NAME, min_size=1, max_size=3).map("/".join), st.binary(max_size=300), max_size=6))
+def test_archive_round_trip_for_any_names_and_bytes(files):
+    import tempfile
+    data = archive_bytes("0.1.2", files.items())
+    assert data == archive_bytes("0.1.2", reversed(list(files.items())))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.tar.gz"
+        path.write_bytes(data)
+        assert {rel: blob for _, rel, blob in iter_archive(path)} == files
+
+
+@given(st.binary(max_size=2000))
+def test_any_bytes_as_an_archive_give_a_located_error_or_members(blob):
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.tar.gz"
+        path.write_bytes(blob)
+        try:
+            list(iter_archive(path))
+        except CashError as exc:
+            assert str(path) in str(exc)

@@ -9,7 +9,7 @@ from ..errors import UsageError
 
 ACTIONS = ("get", "verify", "list", "archive")
 USAGE = """cash release X.Y.Z [--date YYYY-MM-DD]
-       cash release get X.Y.Z [--out DIR] [--archive PATH]
+       cash release get X.Y.Z [--out DIR] [--archive PATH | --tar]
        cash release verify DIR|ARCHIVE
        cash release list
        cash release archive X.Y.Z"""
@@ -23,13 +23,14 @@ def register(subparsers) -> None:
 cash release X.Y.Z      publish the corpus as version X.Y.Z, in one transaction: refused unless it
                         validates, the build is current, and X.Y.Z is the next PATCH, MINOR or MAJOR
                         version large enough for the changes since the last release (README,
-                        Versioning). Bumps corpus.json, pyproject.toml, the package, CITATION.cff
+                        Versioning). Bumps corpus.json, pyproject.toml, the package, DATASHEET.md, CITATION.cff
                         (date-released: today, or --date), the card and croissant.json; opens the
                         CHANGELOG section; writes corpus/manifest.json (the release fingerprint),
                         records it in corpus/releases.json and writes dist/cash-X.Y.Z.tar.gz.
 cash release get X.Y.Z  write exactly the files of a published version to DIR (default ./cash-X.Y.Z),
                         from the commit that published it (no tag needed) or from --archive PATH,
-                        verified against its fingerprint first.
+                        verified against its fingerprint first; with --tar, also rebuild its archive
+                        dist/cash-X.Y.Z.tar.gz (checked against the recorded sha256).
 cash release verify P   check a folder or an archive against corpus/releases.json.
 cash release list       published versions, fingerprints, dates, archives.
 cash release archive X.Y.Z
@@ -38,6 +39,7 @@ cash release archive X.Y.Z
     release.add_argument("--date", help="release date YYYY-MM-DD for date-released (default: today, UTC)")
     release.add_argument("--out", type=Path, help="get: the folder to write (must not exist, or be empty)")
     release.add_argument("--archive", type=Path, help="get: read the release from this archive, not from git")
+    release.add_argument("--tar", action="store_true", help="get: also rebuild dist/cash-X.Y.Z.tar.gz from git")
     release.set_defaults(handler=run_release)
 
 
@@ -69,9 +71,12 @@ def run_release(args: argparse.Namespace) -> int:
     if action == "list":
         return run_list(root, words)
     if action == "get":
-        return run_get(root, _one_argument(words, "version"), args.out, args.archive)
-    if args.out or args.archive:
-        raise UsageError("--out and --archive are for `cash release get`")
+        if args.tar and args.archive:
+            raise UsageError("--tar rebuilds the archive from git; it cannot be combined with --archive")
+        code = run_get(root, _one_argument(words, "version"), args.out, args.archive)
+        return run_archive(root, words[1]) if args.tar else code
+    if args.out or args.archive or args.tar:
+        raise UsageError("--out, --archive and --tar are for `cash release get`")
     if action == "verify":
         return run_verify(root, Path(_one_argument(words, "folder or archive")))
     return run_archive(root, _one_argument(words, "version"))
