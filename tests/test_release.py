@@ -225,6 +225,26 @@ def test_refused_releases_leave_the_repository_untouched(repo, tmp_path, capsys)
     assert not (repo / "dist" / "cash-1.0.1.tar.gz").exists()
 
 
+def test_a_release_of_the_package_checkout_refuses_stale_generated_tables(repo, monkeypatch, capsys):
+    """`cash generate` writes tables into README.md and DATASHEET.md of the package's own checkout;
+    a release there is refused while they are stale (here: the repo stands in for that checkout)."""
+    import cash_corpus.generated
+    import cash_corpus.paths
+    write_layer(repo / "annotations" / "gold.jsonl", header("gold"), gold_annotations(repo, "evaluative"),
+                overwrite=True)
+    assert cash(repo, "build") == 0
+    commit_all(repo, "changed gold, built, tables not regenerated")
+    monkeypatch.setattr(cash_corpus.paths, "SOURCE_ROOT", repo.resolve())
+    monkeypatch.setattr(cash_corpus.generated, "check_artifacts", lambda: [repo.resolve() / "DATASHEET.md"])
+    capsys.readouterr()
+    assert cash(repo, "release", "1.0.1") == 1
+    err = capsys.readouterr().err
+    assert "generated artefacts are stale" in err and "DATASHEET.md" in err and "run `cash generate`" in err
+    assert status(repo) == ""
+    monkeypatch.setattr(cash_corpus.generated, "check_artifacts", lambda: [])
+    assert cash(repo, "release", "1.0.1") == 0
+
+
 def test_a_new_document_needs_a_minor_release(repo, tmp_path, capsys):
     source = tmp_path / "third.txt"
     source.write_text("Third 🛰 text.\nIt says little.\n", encoding="utf-8")

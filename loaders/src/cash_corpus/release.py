@@ -545,6 +545,20 @@ def _refuse_invalid(root: Path) -> None:
                         hint="`cash validate` lists every finding; fix them, run `cash build`, then `cash release` again")
 
 
+def _refuse_stale_generated(root: Path) -> None:
+    """The tables `cash generate` writes into README.md and DATASHEET.md travel with the release.
+    `cash generate` works on the package's own checkout, so only that root can be checked."""
+    from .paths import SOURCE_ROOT
+    if root != SOURCE_ROOT.resolve():
+        return
+    from .generated import check_artifacts
+    stale = check_artifacts()
+    if stale:
+        raise CashError("refused: generated artefacts are stale; nothing was written\n  "
+                        + "\n  ".join(str(path.relative_to(root)) for path in stale),
+                        hint="run `cash generate`, then `cash release` again")
+
+
 def make_release(root: Path, version: str, date: str | None = None) -> ReleaseOutcome:
     """`cash release X.Y.Z` (see the module docstring). Everything is staged in one transaction."""
     from .corpus import Corpus
@@ -570,6 +584,7 @@ def make_release(root: Path, version: str, date: str | None = None) -> ReleaseOu
         if stale:
             raise CashError("refused: the build is not current; nothing was written\n  " + "\n  ".join(stale),
                             hint="run `cash build` (and `cash generate` if its check fails), then `cash release` again")
+        _refuse_stale_generated(root)
 
         info = Corpus(paths).info()
         new_info = {**info, "version": version}
