@@ -28,7 +28,7 @@ from cash_corpus.layers import write_layer
 from cash_corpus.manifest import (Release, fingerprint, parse_releases, read_manifest, read_release_records,
                                   releases_document)
 from cash_corpus.paths import CorpusPaths
-from cash_corpus.release import (MAJOR, MINOR, PATCH, bump_level, changelog_text, classify_changes,
+from cash_corpus.release import (MAJOR, MINOR, PATCH, bump_level, next_versions, changelog_text, classify_changes,
                                  datasheet_text, package_init_text, pyproject_text, schema_changes)
 
 from hf_helpers import gold_annotations, header, make_corpus
@@ -226,22 +226,22 @@ def test_refused_releases_leave_the_repository_untouched(repo, tmp_path, capsys)
 
 
 def test_a_release_of_the_package_checkout_refuses_stale_generated_tables(repo, monkeypatch, capsys):
-    """`cash generate` writes tables into README.md and DATASHEET.md of the package's own checkout;
-    a release there is refused while they are stale (here: the repo stands in for that checkout)."""
+    """`cash generate` writes tables into README.md and DATASHEET.md and schema/generated/ of a full
+    checkout; a release there is refused while they are stale (check_artifacts stubbed here: the
+    small corpus has no generated blocks; the real repository's clone test runs the real one)."""
     import cash_corpus.generated
-    import cash_corpus.paths
     write_layer(repo / "annotations" / "gold.jsonl", header("gold"), gold_annotations(repo, "evaluative"),
                 overwrite=True)
     assert cash(repo, "build") == 0
     commit_all(repo, "changed gold, built, tables not regenerated")
-    monkeypatch.setattr(cash_corpus.paths, "SOURCE_ROOT", repo.resolve())
-    monkeypatch.setattr(cash_corpus.generated, "check_artifacts", lambda: [repo.resolve() / "DATASHEET.md"])
+    (repo / "schema" / "generated").mkdir(parents=True)  # an empty folder: git does not see it
+    monkeypatch.setattr(cash_corpus.generated, "check_artifacts", lambda root: [root / "DATASHEET.md"])
     capsys.readouterr()
     assert cash(repo, "release", "1.0.1") == 1
     err = capsys.readouterr().err
     assert "generated artefacts are stale" in err and "DATASHEET.md" in err and "run `cash generate`" in err
     assert status(repo) == ""
-    monkeypatch.setattr(cash_corpus.generated, "check_artifacts", lambda: [])
+    monkeypatch.setattr(cash_corpus.generated, "check_artifacts", lambda root: [])
     assert cash(repo, "release", "1.0.1") == 0
 
 
@@ -301,9 +301,16 @@ def test_this_repository_cloned_without_tags_gets_its_1_0_0_back_after_a_new_rel
     index = next(i for i, line in enumerate(lines) if '"record": "claim"' in line and '"certainty": "certain"' in line)
     lines[index] = lines[index].replace('"certainty": "certain"', '"certainty": "probable"', 1)
     gold.write_text("".join(lines), encoding="utf-8")
-    assert cash(clone, "build") == 0
-    following = ".".join([*previous.version.split(".")[:2], str(int(previous.version.split(".")[2]) + 1)])
-    assert cash(clone, "release", following, "--date", "2027-01-02") == 0
+    assert cash(clone, "build") == 0 and cash(clone, "generate") == 0
+    commit_all(clone, "a corrected gold label, rebuilt")
+    # The smallest version the changes since the last release allow (the clone may hold unreleased
+    # MINOR work too); every refusal must leave the clone untouched.
+    for following in next_versions(previous.version).values():
+        if cash(clone, "release", following, "--date", "2027-01-02") == 0:
+            break
+        assert "cash release" in capsys.readouterr().err and status(clone) == ""
+    else:
+        pytest.fail("no next version was accepted")
     commit_all(clone, f"Release {following}")
     assert cash(clone, "build", "--check") == 0 and cash(clone, "manifest", "--check") == 0
     for release in releases:

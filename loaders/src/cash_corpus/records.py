@@ -146,18 +146,27 @@ class Attribution:
     parc_type: str
     parent: str | None = None
     note: str | None = field(default=None, compare=False)
+    # Optional since schema 1.1.0 (guidelines 1.2.0 §4.4, §4.6); None = not annotated, and then
+    # the key is left out on writing, so layers made before 1.2.0 round-trip byte for byte.
+    hypothetical: bool | None = None
+    author_commitment: str | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Attribution":
         return cls(d["id"], d["document_id"], Span.from_dict(d["source"]) if d["source"] else None,
                    Span.from_dict(d["cue"]), Span.from_dict(d["content"]), d["source_type"], d["form"],
-                   d["parc_type"], d.get("parent"), d.get("note"))
+                   d["parc_type"], d.get("parent"), d.get("note"), d.get("hypothetical"),
+                   d.get("author_commitment"))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"record": "attribution", "id": self.id, "document_id": self.document_id,
                "source": self.source.to_dict() if self.source else None, "cue": self.cue.to_dict(),
                "content": self.content.to_dict(), "source_type": self.source_type, "form": self.form,
                "parc_type": self.parc_type, "parent": self.parent}
+        if self.hypothetical is not None:
+            out["hypothetical"] = self.hypothetical
+        if self.author_commitment is not None:
+            out["author_commitment"] = self.author_commitment
         if self.note is not None:
             out["note"] = self.note
         return out

@@ -546,16 +546,16 @@ def _refuse_invalid(root: Path) -> None:
 
 
 def _refuse_stale_generated(root: Path) -> None:
-    """The tables `cash generate` writes into README.md and DATASHEET.md travel with the release.
-    `cash generate` works on the package's own checkout, so only that root can be checked."""
-    from .paths import SOURCE_ROOT
-    if root != SOURCE_ROOT.resolve():
+    """The artefacts `cash generate` writes (tables in README.md and DATASHEET.md, schema/generated/)
+    travel with the release, so they must be current. Checked where the root has them (a full
+    checkout: schema/generated/); a bare corpus root has none."""
+    if not (root / "schema" / "generated").is_dir():
         return
     from .generated import check_artifacts
-    stale = check_artifacts()
+    stale = check_artifacts(root)
     if stale:
         raise CashError("refused: generated artefacts are stale; nothing was written\n  "
-                        + "\n  ".join(str(path.relative_to(root)) for path in stale),
+                        + "\n  ".join(str(Path(path).relative_to(root)) for path in stale),
                         hint="run `cash generate`, then `cash release` again")
 
 

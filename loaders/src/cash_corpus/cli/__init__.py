@@ -24,6 +24,7 @@ def make_parser() -> argparse.ArgumentParser:
         "Label Studio round trips, agreement.")
     parser.add_argument("--root", type=Path, default=None,
                         help="corpus root (default: $CASH_ROOT, else the nearest folder upward with corpus/corpus.json)")
+    parser.add_argument("--verbose", action="store_true", help="say which corpus root and schema file are in use")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(subparsers)
@@ -32,9 +33,13 @@ def make_parser() -> argparse.ArgumentParser:
 
 def resolve_root(args: argparse.Namespace) -> Path:
     """The corpus root of this command; a write an earlier command left half-done is completed first."""
+    from ..schema import use_corpus_schema
     from ..transaction import recover_if_pending
     root = args.root.resolve() if args.root else find_root()
     recover_if_pending(root)
+    use_corpus_schema(root)
+    if getattr(args, "verbose", False):
+        print(f"cash: corpus root {root}; schema {use_corpus_schema(root)}", file=sys.stderr)
     return root
 
 

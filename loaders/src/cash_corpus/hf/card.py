@@ -76,7 +76,7 @@ def description(info: dict[str, Any]) -> str:
 
 
 def config_entry(summary, version: str, fingerprint: str, split: str, default: bool,
-                 release_fingerprint: str) -> dict[str, Any]:
+                 release: ReleaseStamp) -> dict[str, Any]:
     layer_state = "present" if summary.layer_present else "not yet present: no annotations"
     entry: dict[str, Any] = {"config_name": summary.name}
     if default:
@@ -84,7 +84,8 @@ def config_entry(summary, version: str, fingerprint: str, split: str, default: b
     entry["version"] = version
     entry["description"] = (f"{summary.kind} from annotation layer '{summary.layer}' ({layer_state}); "
                             f"build fingerprint sha256:{fingerprint} (Parquet only, keys the datasets cache); "
-                            f"release fingerprint sha256:{release_fingerprint} (cite this one)")
+                            f"release fingerprint sha256:{release.fingerprint} "
+                            f"({'cite this one' if release.published else 'not published'})")
     entry["data_files"] = [{"split": split, "path": f"data/{summary.name}/{split}-*.parquet"}]
     return entry
 
@@ -109,7 +110,7 @@ def card_data(info: dict[str, Any], configs: list, fingerprint: str, shard_size:
         "version": version,
         "description": description(info),
         "citation": citation(info, release),
-        "configs": [config_entry(s, version, fingerprint, split, i == 0, release.fingerprint)
+        "configs": [config_entry(s, version, fingerprint, split, i == 0, release)
                     for i, s in enumerate(configs)],
         "dataset_info": [info_entry(s, split) for s in configs],
         "cash_build": {"corpus_version": version, "schema_version": info["schema_version"],

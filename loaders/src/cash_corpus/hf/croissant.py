@@ -84,7 +84,8 @@ def croissant(info: dict[str, Any], configs: list, hashes: dict[str, str], finge
         for s in configs]
     return {
         "@context": CONTEXT, "@type": "sc:Dataset", "name": info["name"], "conformsTo": CONFORMS_TO,
-        "description": description(info) + f" Release fingerprint (cite this one) sha256:{release.fingerprint}; "
+        "description": description(info) + f" Release fingerprint sha256:{release.fingerprint} "
+                                           f"({'cite this one' if release.published else 'not published'}); "
                                            f"build fingerprint (Parquet only) sha256:{fingerprint}.",
         "license": LICENSE, "version": info["version"], "citeAs": citation(info, release),
         "distribution": distribution,
