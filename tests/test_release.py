@@ -384,7 +384,7 @@ def test_changes_are_graded_as_readme_versioning_says():
     assert {(c.level, c.reason) for c in changes} == {
         (MAJOR, "document b removed"), (MINOR, "document c added"), (MINOR, "1 annotation(s) added to layer gold"),
         (MAJOR, "annotation layer pass-a removed"), (MINOR, "annotation layer pass-b added"),
-        (PATCH, "schema/GUIDELINES.md corrected")}
+        (PATCH, "schema/GUIDELINES.md changed")}
     assert classify_changes({"corpus/texts/a.txt": "1"}, {"corpus/texts/a.txt": "2"}, lambda r: None,
                             lambda r: b"")[0].level == MAJOR
     fixed = classify_changes({"annotations/gold.jsonl": "1"}, {"annotations/gold.jsonl": "2"}, lambda r: layer_new,

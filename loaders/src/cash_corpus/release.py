@@ -194,7 +194,7 @@ def classify_changes(old_files: Mapping[str, str], new_files: Mapping[str, str],
         elif before is None or after is None:
             out.append(Change(PATCH, f"{rel} {'added' if before is None else 'removed'}"))
         else:
-            out.append(Change(PATCH, f"{rel} corrected"))
+            out.append(Change(PATCH, f"{rel} changed"))
     return out
 
 
