@@ -179,7 +179,7 @@ def _break_holder(root: Path) -> None:
     layer.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize("argv", [["build"], ["manifest"], ["manifest", "--release"]])
+@pytest.mark.parametrize("argv", [["build"], ["manifest"], ["release", "1.0.0"]])
 def test_build_and_release_refuse_an_invalid_corpus_and_write_nothing(corpus_root, argv, capsys):
     _break_holder(corpus_root)
     before = tree(corpus_root)
@@ -192,8 +192,8 @@ def test_build_and_release_refuse_an_invalid_corpus_and_write_nothing(corpus_roo
 def test_release_refuses_a_stale_build_and_writes_nothing(corpus_root, capsys):
     next((corpus_root / "data" / "claims").glob("*.parquet")).unlink()
     before = tree(corpus_root)
-    assert main(["--root", str(corpus_root), "manifest", "--release"]) == 1
-    assert "build is stale" in capsys.readouterr().err
+    assert main(["--root", str(corpus_root), "release", "1.0.0"]) == 1
+    assert "build is not current" in capsys.readouterr().err
     assert tree(corpus_root) == before
 
 

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from ..errors import CashError
 from ..paths import find_root
-from . import agreement, build, corpus, labelstudio, generate, report, synth, validate
-from . import view
+from . import agreement, build, corpus, labelstudio, generate, release, report, synth, validate, view
 
-COMMAND_MODULES = (report, corpus, validate, generate, build, agreement, labelstudio, synth, view)
+COMMAND_MODULES = (report, corpus, validate, generate, build, agreement, labelstudio, synth, release, view)
 
 
 def make_parser() -> argparse.ArgumentParser:

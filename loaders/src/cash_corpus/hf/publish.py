@@ -1,23 +1,27 @@
 """Write or check the whole `datasets` build: data/ Parquet, README.md front matter, croissant.json.
 
 `write_build` refuses an invalid corpus, stages every shard, the card and the Croissant file
-(which name the fingerprint of exactly those files) and the removal of Parquet files no config
-owns any more, and commits them as one transaction: an old build or the new one, never a mix. `check_build` does the
-same build in memory and names every file that differs, is missing or is left over.
+and the removal of Parquet files no config owns any more, and commits them as one transaction:
+an old build or the new one, never a mix. The card and the Croissant file name the build
+fingerprint of exactly those Parquet files and, beside it, the release fingerprint of the whole
+corpus as built (the one to cite; with its date when `corpus/releases.json` publishes it).
+`check_build` does the same build in memory and names every file that differs, is missing or is
+left over.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Callable
 from pathlib import Path
+from typing import Any
 
 from ..corpus import Corpus
-from ..manifest import file_sha256
+from ..manifest import fingerprint as release_fingerprint_of
+from ..manifest import file_hashes, file_sha256, read_release_records
 from ..paths import CorpusPaths
 from .build import DEFAULT_SHARD_SIZE, PARQUET_SUFFIX, SPLIT, BuildPlan, iter_built_files
-from .card import card_data, front_matter, read_card, split_front_matter, with_front_matter
+from .card import ReleaseStamp, card_data, front_matter, read_card, split_front_matter, with_front_matter
 from .croissant import croissant, dumps
 
 README = "README.md"
@@ -32,6 +36,7 @@ class BuildOutcome:
     plan: BuildPlan
     written: list[str]
     removed: list[str]
+    release: ReleaseStamp | None = None
 
 
 def recorded_shard_size(root: Path) -> int | None:
@@ -43,17 +48,35 @@ def recorded_shard_size(root: Path) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
 
 
-def metadata_texts(root: Path, plan: BuildPlan) -> dict[str, str]:
-    """The card front matter and croissant.json for a finished plan."""
+def release_stamp(root: Path, version: str, data_hashes: Mapping[str, str],
+                  staged: Mapping[str, bytes | None] | None = None, date: str | None = None) -> ReleaseStamp:
+    """The release fingerprint of the corpus as built (sources on disk or `staged`, Parquet as in
+    `data_hashes`) and whether (and when) `corpus/releases.json` publishes it; a given `date`
+    means the caller is publishing it now."""
+    sources = {rel: sha for rel, sha in file_hashes(Path(root), staged).items() if not rel.startswith("data/")}
+    fp = release_fingerprint_of({**sources, **data_hashes})
+    if date is not None:  # `cash release` stamping the release it is recording
+        return ReleaseStamp(version, fp, date, True)
+    recorded = {r.version: r for r in read_release_records(CorpusPaths(Path(root)))}.get(version)
+    if recorded is not None and recorded.fingerprint == fp:
+        return ReleaseStamp(version, fp, recorded.date, True)
+    return ReleaseStamp(version, fp, None, False)
+
+
+def metadata_texts(root: Path, plan: BuildPlan, info: dict[str, Any] | None = None,
+                   release: ReleaseStamp | None = None) -> dict[str, str]:
+    """The card front matter and croissant.json for a finished plan (`info` and `release` given
+    when `cash release` builds them for the corpus as it will be)."""
     corpus = Corpus.at(root)
-    info = corpus.info()
+    info = info or corpus.info()
+    release = release or release_stamp(root, info["version"], plan.hashes)
     languages, num_documents = [], 0
     for record in corpus.documents():
         languages.append(record["language"])
         num_documents += 1
-    data = card_data(info, plan.configs, plan.fingerprint, plan.shard_size, SPLIT, languages, num_documents)
+    data = card_data(info, plan.configs, plan.fingerprint, plan.shard_size, SPLIT, languages, num_documents, release)
     return {README: front_matter(data),
-            CROISSANT: dumps(croissant(info, plan.configs, plan.hashes, plan.fingerprint, SPLIT))}
+            CROISSANT: dumps(croissant(info, plan.configs, plan.hashes, plan.fingerprint, SPLIT, release))}
 
 
 def existing_parquet(root: Path) -> set[str]:
@@ -87,7 +110,8 @@ def write_build(root: Path, shard_size: int | None = None, *, engine: BuildEngin
         removed = sorted(existing_parquet(root) - set(plan.hashes))
         for rel in removed:
             txn.remove(rel)
-        texts = metadata_texts(root, plan)
+        release = release_stamp(root, Corpus.at(root).version, plan.hashes)
+        texts = metadata_texts(root, plan, release=release)
         readme_path = root / README
         old_readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else ""
         new_readme = with_front_matter(old_readme, texts[README])
@@ -98,7 +122,7 @@ def write_build(root: Path, shard_size: int | None = None, *, engine: BuildEngin
         if not croissant_path.exists() or croissant_path.read_text(encoding="utf-8") != texts[CROISSANT]:
             txn.write_text(CROISSANT, texts[CROISSANT])
             written.append(CROISSANT)
-    return BuildOutcome(plan, written, removed)
+    return BuildOutcome(plan, written, removed, release)
 
 
 def stage_shards(root: Path, shard_size: int, txn) -> BuildPlan:
@@ -112,6 +136,11 @@ def stage_shards(root: Path, shard_size: int, txn) -> BuildPlan:
 
 def stale_files(root: Path, shard_size: int | None = None) -> list[str]:
     """Human-readable lines naming every built file that does not match a fresh build; [] when current."""
+    return check_build(root, shard_size)[1]
+
+
+def check_build(root: Path, shard_size: int | None = None) -> tuple[BuildPlan, list[str]]:
+    """The fresh build's plan (built in memory, nothing written) and the stale lines of `stale_files`."""
     root = Path(root)
     plan = BuildPlan(root, shard_size or recorded_shard_size(root) or DEFAULT_SHARD_SIZE)
     problems: list[str] = []
@@ -133,7 +162,7 @@ def stale_files(root: Path, shard_size: int | None = None) -> list[str]:
         problems.append(f"{CROISSANT}: missing")
     elif croissant_path.read_text(encoding="utf-8") != texts[CROISSANT]:
         problems.append(f"{CROISSANT}: stale")
-    return problems
+    return plan, problems
 
 
 def config_names(root: Path) -> list[str]:
