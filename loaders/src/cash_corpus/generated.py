@@ -44,13 +44,25 @@ def corpus_statistics(root: Path) -> str:
 
 
 def agreement_section(root: Path) -> str:
-    """The pass-A vs pass-B agreement table, or a statement that it does not exist yet."""
+    """Agreement between every pair of layers (a summary table), then the pass-A vs pass-B detail."""
     paths = CorpusPaths(root)
-    a, b = paths.annotations_dir / "pass-a.jsonl", paths.annotations_dir / "pass-b.jsonl"
-    if not (a.exists() and b.exists()):
-        return "Agreement: not yet measured (the two independent passes are not both present)."
+    names = sorted(p.stem for p in paths.annotations_dir.glob("*.jsonl")) if paths.annotations_dir.is_dir() else []
+    passes = [n for n in names if n.startswith("pass-")]
+    if len(passes) < 2:
+        return "Agreement: not yet measured (fewer than two independent passes are present)."
     from .agreement import compare_layers, markdown_report
-    return markdown_report(compare_layers(a, b, Corpus(paths)))
+    from .agreement.table import pairwise_markdown
+    corpus = Corpus(paths)
+    layers = passes + (["gold"] if "gold" in names else [])
+    pairs = [(a, b) for i, a in enumerate(layers) for b in layers[i + 1:]]
+    reports = {pair: compare_layers(paths.layer_path(pair[0]), paths.layer_path(pair[1]), corpus) for pair in pairs}
+    out = ["Every pair of layers (`cash agreement A B`; F1 exact = same offsets, overlap = one-to-one by "
+           "largest shared span; κ on items paired by overlap; α = token-level nominal Krippendorff's alpha). "
+           "Pairs with `gold` are not independent: gold was adjudicated from the passes.", "",
+           pairwise_markdown(list(reports.values())).rstrip("\n")]
+    if ("pass-a", "pass-b") in reports:
+        out += ["", "Detail, `pass-a` – `pass-b`:", "", markdown_report(reports[("pass-a", "pass-b")]).rstrip("\n")]
+    return "\n".join(out) + "\n"
 
 
 def labelstudio_config(_: str, root: Path) -> str:

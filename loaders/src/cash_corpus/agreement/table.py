@@ -111,3 +111,21 @@ def markdown_report(report) -> str:
               f"{wise['n_b']} (B), F1 {_num(wise['f1'])}. Document stance: {agreed} of {total} (document, target) "
               f"pairs agree, pooled kappa {_md_kappa(stance['pooled_kappa'])}."]
     return "\n".join(lines) + "\n"
+
+
+def pairwise_markdown(reports: list) -> str:
+    """One summary row per pair of layers (AgreementReports or their dicts): the headline figures of
+    `cash agreement A B` side by side, for the datasheet and the card."""
+    header = ["A – B", "claims F1 exact", "claims F1 overlap", "cues F1 exact", "source F1", "attribution cue F1",
+              "content F1", "κ certainty", "κ cue kind", "α claims", "κ document stance"]
+    rows = []
+    for report in reports:
+        data = report if isinstance(report, dict) else report.to_dict()
+        spans, kappa, alpha = data["spans"], data["kappa"], data["alpha"]
+        rows.append([f"`{data['layers']['a']['name']}` – `{data['layers']['b']['name']}`",
+                     _num(spans["claims"]["exact"]["f1"]), _num(spans["claims"]["overlap"]["f1"]),
+                     _num(spans["cues"]["exact"]["f1"]), _num(spans["attribution_source"]["exact"]["f1"]),
+                     _num(spans["attribution_cue"]["exact"]["f1"]), _num(spans["attribution_content"]["exact"]["f1"]),
+                     _md_kappa(kappa["claims"]["certainty"]), _md_kappa(kappa["cues"]["kind"]),
+                     _num(alpha["claims"]["alpha"]), _md_kappa(data["document_stance"]["pooled_kappa"])])
+    return "\n".join(_md_table(header, rows)) + "\n"
