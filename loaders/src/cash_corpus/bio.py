@@ -29,7 +29,7 @@ from functools import cache
 
 import numpy as np
 
-from .records import DocumentAnnotations
+from .records import DocumentAnnotations, Structure
 from .schema import label_names, load_schema
 
 OUTSIDE = "O"
@@ -196,3 +196,19 @@ def nesting_counts(documents: Iterable[tuple[DocumentAnnotations, Sequence[tuple
                 totals[family]["crossing_sentence"] += crossing
                 totals[family].update(place_spans(tokens[first:last], pieces, FAMILY_LEVELS[family]).placed)
     return totals
+
+
+def sentence_rows(text: str, structure: Structure, annotations: DocumentAnnotations) -> Iterable[dict]:
+    """One dict per sentence: sentence_id, tokens, token_starts, token_ends and every tag column."""
+    tokens = structure.tokens
+    spans = {family: family_spans(annotations, family) for family in FAMILIES}
+    for index, ((start, end), (first, last)) in enumerate(
+            zip(structure.sentences, sentence_token_slices(structure.sentences, tokens))):
+        sentence_tokens = tokens[first:last]
+        row = {"sentence_id": index, "tokens": [text[s:e] for s, e in sentence_tokens],
+               "token_starts": [s for s, _ in sentence_tokens], "token_ends": [e for _, e in sentence_tokens]}
+        for family in FAMILIES:
+            pieces, _ = sentence_spans(spans[family], start, end)
+            placement = place_spans(sentence_tokens, pieces, FAMILY_LEVELS[family])
+            row.update(zip(family_columns(family), placement.columns))
+        yield row

@@ -14,9 +14,9 @@ from pathlib import Path
 from ..errors import CashError
 from ..paths import find_root
 from . import agreement, build, corpus, labelstudio, generate, report, synth, validate
-from . import score
+from . import export, score
 
-COMMAND_MODULES = (report, corpus, validate, generate, build, agreement, labelstudio, synth, score)
+COMMAND_MODULES = (report, corpus, validate, generate, build, agreement, labelstudio, synth, score, export)
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -192,25 +192,12 @@ def sentence_rows(doc: DocumentInput) -> Iterator[dict[str, Any]]:
 def token_rows(doc: DocumentInput) -> Iterator[dict[str, Any]]:
     """Token classification rows, one per sentence, BIO tags under the nesting policy of
     `cash_corpus.bio`; only for documents the layer annotates (else the tags are unknown)."""
-    from ..bio import FAMILIES, FAMILY_LEVELS, family_columns, family_spans, place_spans, sentence_spans, \
-        sentence_token_slices
-    annotations = doc.annotations
-    if annotations is None:
+    from ..bio import sentence_rows as tagged_sentences
+    if doc.annotations is None:
         return
-    structure = doc.structure
-    tokens = structure.tokens
-    spans = {family: family_spans(annotations, family) for family in FAMILIES}
-    for index, ((start, end), (first, last)) in enumerate(
-            zip(structure.sentences, sentence_token_slices(structure.sentences, tokens))):
-        sentence_tokens = tokens[first:last]
-        row = {"id": f"{doc.document_id}{SENTENCE_ID_SEPARATOR}{index}", "document_id": doc.document_id,
-               "sentence_id": index, "tokens": [doc.text[s:e] for s, e in sentence_tokens],
-               "token_starts": [s for s, _ in sentence_tokens], "token_ends": [e for _, e in sentence_tokens]}
-        for family in FAMILIES:
-            pieces, _ = sentence_spans(spans[family], start, end)
-            placement = place_spans(sentence_tokens, pieces, FAMILY_LEVELS[family])
-            row.update(zip(family_columns(family), placement.columns))
-        yield row
+    for row in tagged_sentences(doc.text, doc.structure, doc.annotations):
+        yield {"id": f"{doc.document_id}{SENTENCE_ID_SEPARATOR}{row['sentence_id']}", "document_id": doc.document_id,
+               **row}
 
 
 ROW_BUILDERS = {
