@@ -14,9 +14,9 @@ from pathlib import Path
 from ..errors import CashError
 from ..paths import find_root
 from . import agreement, build, corpus, labelstudio, generate, report, synth, validate
-from . import export, score
+from . import baselines, export, score
 
-COMMAND_MODULES = (report, corpus, validate, generate, build, agreement, labelstudio, synth, score, export)
+COMMAND_MODULES = (report, corpus, validate, generate, build, agreement, labelstudio, synth, score, export, baselines)
 
 
 def make_parser() -> argparse.ArgumentParser:
