@@ -41,3 +41,19 @@ def test_non_bmp_and_odd_whitespace_survive(tmp_path):
     root = make_corpus(tmp_path / "corpus")
     assert main(["--root", str(root), "export", "--format", "spacy", "--out", str(tmp_path / "out")]) == 0
     assert read(tmp_path / "out" / "gold.spacy") == list(iter_documents(root / "annotations" / "gold.jsonl"))
+
+
+def test_spacy_train_runs_a_span_categorizer_on_the_export(repo_root, tmp_path):
+    """`spacy train` itself (a blank English spancat, two steps) reads the DocBin's `sc` span group."""
+    import subprocess
+    import sys
+    assert main(["--root", str(repo_root), "export", "--format", "spacy", "--out", str(tmp_path)]) == 0
+    python = [sys.executable, "-m", "spacy"]
+    subprocess.run([*python, "init", "config", "-l", "en", "-p", "spancat", "-F", str(tmp_path / "cfg.cfg")],
+                   check=True, capture_output=True)
+    done = subprocess.run([*python, "train", str(tmp_path / "cfg.cfg"), "--paths.train", str(tmp_path / "gold.spacy"),
+                           "--paths.dev", str(tmp_path / "gold.spacy"), "--training.max_steps", "2",
+                           "--training.eval_frequency", "1", "--output", str(tmp_path / "model")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:] + done.stdout[-2000:]
+    assert "SPANS_SC_F" in done.stdout and (tmp_path / "model" / "model-last").is_dir()
