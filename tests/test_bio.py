@@ -90,3 +90,11 @@ def test_gold_bio_decodes_back_to_the_gold_spans_nesting_counted():
                     decoded += decode(tokens[first:last], column)
             assert sorted(decoded, key=lambda s: (s.start, -s.end, s.label)) == family_spans(doc, family)
             assert all(tag == OUTSIDE or tag in tag_names(family) for tag in column)
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 12)), max_size=8))
+def test_spans_by_sentence_equals_the_per_sentence_loop(raw):
+    from cash_corpus.bio import spans_by_sentence
+    sentences = [(0, 5), (6, 12), (12, 20), (25, 31)]
+    spans = sorted((LabelledSpan(s, s + n, "x") for s, n in raw), key=lambda sp: (sp.start, -sp.end))
+    assert spans_by_sentence(sentences, spans) == [sentence_spans(spans, s, e) for s, e in sentences]

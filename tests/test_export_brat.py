@@ -7,6 +7,7 @@ import re
 import shutil
 
 import pytest
+from hypothesis import assume, given, strategies as st
 
 from cash_corpus.cli import main
 from cash_corpus.errors import CashError
@@ -123,3 +124,31 @@ def test_a_span_across_a_line_break_is_written_as_fragments(tmp_path):
     (tmp_path / "d.ann").write_text(ann, encoding="utf-8")
     back = read_document(tmp_path / "d.txt", tmp_path / "d.ann")
     assert back.claims[0].span == Span(0, len(text), text)
+
+
+PIECES = st.sampled_from(["Iran", " ", "  ", "\n", "\r\n", "🚀", "🇮🇷", "𝔸", "—", "-", "so-called", "“", "”", ".", "\t"])
+
+
+@given(st.lists(PIECES, min_size=1, max_size=25), st.data())
+def test_any_text_and_spans_round_trip(tmp_path_factory, parts, data):
+    """Arbitrary texts (CRLF, tabs, astral characters) and spans whose edges are not line breaks come back exactly."""
+    from cash_corpus.export.brat import LINE_BREAK, document_ann
+    from cash_corpus.records import Claim, DocumentAnnotations, Holder, Span
+    text = "".join(parts)
+    edges = [i for i, ch in enumerate(text) if not LINE_BREAK.match(ch)]
+    assume(edges)
+    claims = []
+    for k in range(data.draw(st.integers(0, 4))):
+        start = data.draw(st.sampled_from(edges))
+        end = data.draw(st.sampled_from([e + 1 for e in edges if e >= start]))
+        claims.append(Claim(f"c{k + 1}", "d", Span(start, end, text[start:end]),
+                            data.draw(st.sampled_from(label_names("claim_type"))), "certain", "positive",
+                            Holder("author"), note=data.draw(st.none() | st.text(max_size=5))))
+    doc = DocumentAnnotations("d", "0" * 64, (), tuple(claims))
+    folder = tmp_path_factory.mktemp("brat")
+    (folder / "d.txt").write_bytes(text.encode("utf-8"))
+    (folder / "d.ann").write_text(document_ann(text, doc), encoding="utf-8", newline="\n")
+    back = read_document(folder / "d.txt", folder / "d.ann")
+    expected = renumbered(doc)
+    assert back.claims == expected.claims
+    assert [c.note for c in back.claims] == [c.note for c in expected.claims]

@@ -181,6 +181,27 @@ def sentence_spans(spans: list[LabelledSpan], start: int, end: int) -> tuple[lis
     return inside, crossing
 
 
+def spans_by_sentence(sentences: Sequence[tuple[int, int]], spans: list[LabelledSpan]
+                      ) -> list[tuple[list[LabelledSpan], int]]:
+    """`sentence_spans` for every sentence at once: each span is bucketed into the sentences it overlaps
+    (searchsorted on sorted sentence bounds), so a long document costs O(sentences + spans), not their product."""
+    buckets: list[list[LabelledSpan]] = [[] for _ in sentences]
+    crossing = [0] * len(sentences)
+    if sentences and spans:
+        bounds = np.asarray(sentences, dtype=np.int64).reshape(-1, 2)
+        starts = np.fromiter((sp.start for sp in spans), dtype=np.int64, count=len(spans))
+        ends = np.fromiter((sp.end for sp in spans), dtype=np.int64, count=len(spans))
+        first = np.searchsorted(bounds[:, 1], starts, side="right").tolist()
+        last = np.searchsorted(bounds[:, 0], ends, side="left").tolist()
+        for span, lo, hi in zip(spans, first, last):
+            for k in range(lo, hi):
+                s_start, s_end = sentences[k]
+                if span.start < s_start or span.end > s_end:
+                    crossing[k] += 1
+                buckets[k].append(LabelledSpan(max(span.start, s_start), min(span.end, s_end), span.label))
+    return list(zip(buckets, crossing))
+
+
 def nesting_counts(documents: Iterable[tuple[DocumentAnnotations, Sequence[tuple[int, int]],
                                              Sequence[tuple[int, int]]]]) -> dict[str, Counter]:
     """Per family: spans placed in the outer / inner column, dropped, with no token, and span pieces
@@ -191,8 +212,7 @@ def nesting_counts(documents: Iterable[tuple[DocumentAnnotations, Sequence[tuple
         for family in FAMILIES:
             spans = family_spans(annotations, family)
             totals[family]["spans"] += len(spans)
-            for (s_start, s_end), (first, last) in zip(sentences, slices):
-                pieces, crossing = sentence_spans(spans, s_start, s_end)
+            for (first, last), (pieces, crossing) in zip(slices, spans_by_sentence(sentences, spans)):
                 totals[family]["crossing_sentence"] += crossing
                 totals[family].update(place_spans(tokens[first:last], pieces, FAMILY_LEVELS[family]).placed)
     return totals
@@ -201,14 +221,14 @@ def nesting_counts(documents: Iterable[tuple[DocumentAnnotations, Sequence[tuple
 def sentence_rows(text: str, structure: Structure, annotations: DocumentAnnotations) -> Iterable[dict]:
     """One dict per sentence: sentence_id, tokens, token_starts, token_ends and every tag column."""
     tokens = structure.tokens
-    spans = {family: family_spans(annotations, family) for family in FAMILIES}
-    for index, ((start, end), (first, last)) in enumerate(
-            zip(structure.sentences, sentence_token_slices(structure.sentences, tokens))):
+    buckets = {family: spans_by_sentence(structure.sentences, family_spans(annotations, family))
+               for family in FAMILIES}
+    for index, (first, last) in enumerate(sentence_token_slices(structure.sentences, tokens)):
         sentence_tokens = tokens[first:last]
         row = {"sentence_id": index, "tokens": [text[s:e] for s, e in sentence_tokens],
                "token_starts": [s for s, _ in sentence_tokens], "token_ends": [e for _, e in sentence_tokens]}
         for family in FAMILIES:
-            pieces, _ = sentence_spans(spans[family], start, end)
+            pieces = buckets[family][index][0]
             placement = place_spans(sentence_tokens, pieces, FAMILY_LEVELS[family])
             row.update(zip(family_columns(family), placement.columns))
         yield row

@@ -50,7 +50,8 @@ RELATIONS = {"Source": ("Attribution_cue", "Source"), "Content": ("Attribution_c
              "Holder": ("Claim", "Attribution_cue"), "Cue_of": ("Cue", "Claim"),
              "Parent": ("Attribution_cue", "Attribution_cue")}
 STANCE_PREFIX = "Stance_"
-NOT_HELD = ("annotation ids (renumbered a1…, c1…, q1… in canonical order on import)",
+NOT_HELD = ("spans starting or ending with a line break (export refuses them)",
+            "annotation ids (renumbered a1…, c1…, q1… in canonical order on import)",
             "the order of a claim's stance entries (read back in schema target order)",
             "document-level stance and document notes", "the layer header and its provenance")
 LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
@@ -102,6 +103,11 @@ def document_ann(text: str, doc: DocumentAnnotations) -> str:
     def entity(kind: str, span: Span, key: tuple[str, str]) -> str:
         tid = next_id("T")
         pieces = fragments(text, span)
+        if not pieces or pieces[0][0] != span.start or pieces[-1][1] != span.end:
+            raise CashError("a span that starts or ends with a line break cannot be written to brat without "
+                            "moving it", Location(document_id=doc.document_id, annotation_id=key[1],
+                                                  start=span.start, end=span.end),
+                            hint="trim the span (cash validate reports it as span-whitespace)")
         offsets = ";".join(f"{s} {e}" for s, e in pieces)
         lines.append(f"{tid}\t{kind} {offsets}\t{' '.join(text[s:e] for s, e in pieces)}")
         entity_of[key] = tid
