@@ -22,6 +22,7 @@ the `span-inside-token` check; gold has none).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -102,10 +103,10 @@ def family_spans(annotations: DocumentAnnotations | None, family: str) -> list[L
     return sorted(spans, key=lambda s: (s.start, -s.end, s.label))
 
 
-def token_range(tokens: np.ndarray, start: int, end: int) -> tuple[int, int]:
-    """[first, last) indexes of the tokens sharing a code point with [start, end); tokens sorted (n, 2)."""
-    first = int(np.searchsorted(tokens[:, 1], start, side="right"))
-    last = int(np.searchsorted(tokens[:, 0], end, side="left"))
+def token_range(token_starts: Sequence[int], token_ends: Sequence[int], start: int, end: int) -> tuple[int, int]:
+    """[first, last) indexes of the tokens sharing a code point with [start, end) (tokens sorted, disjoint)."""
+    first = bisect_right(token_ends, start)
+    last = bisect_left(token_starts, end)
     return first, max(first, last)
 
 
@@ -119,11 +120,12 @@ class Placement:
 
 def place_spans(tokens: Sequence[tuple[int, int]], spans: Iterable[LabelledSpan], levels: int = 2) -> Placement:
     """BIO columns for `tokens` (one sentence) from `spans` under the nesting policy (module doc)."""
-    array = np.asarray(tokens, dtype=np.int64).reshape(-1, 2)
-    columns = [[OUTSIDE] * len(array) for _ in range(levels)]
+    token_starts = [t[0] for t in tokens]
+    token_ends = [t[1] for t in tokens]
+    columns = [[OUTSIDE] * len(tokens) for _ in range(levels)]
     placed: Counter = Counter()
     for span in sorted(spans, key=lambda s: (s.start, -s.end, s.label)):
-        first, last = token_range(array, span.start, span.end)
+        first, last = token_range(token_starts, token_ends, span.start, span.end)
         if first >= last:
             placed["no_token"] += 1
             continue
