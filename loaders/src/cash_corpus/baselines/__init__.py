@@ -93,6 +93,10 @@ def make_model(root: Path, name: str, train_layer: str | None = "gold", document
     path = CorpusPaths(Path(root)).layer_path(train_layer)
     if not path.is_file():
         raise UsageError("no such training layer", Location(file=str(path)))
+    try:
+        import sklearn_crfsuite  # noqa: F401
+    except ImportError as exc:
+        raise UsageError("the crf model needs sklearn-crfsuite", hint='install the extra: pip install -e ".[train]"') from exc
     from .crf import CrfTagger
     rows, docs = training_rows(root, path, documents)
     if not rows:

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..segment import boundaries_inside_tokens
 from .findings import Finding, finding
-from .reading import iter_lines
 
 _ROLES = ("source", "cue", "content")
 
@@ -30,36 +31,31 @@ class TokenIndex:
             with open(structure, "rb") as handle:
                 offset = 0
                 for raw in handle:
-                    doc_id = _document_id(raw)
-                    if doc_id is not None:
+                    doc_id = _record(raw).get("document_id")
+                    if isinstance(doc_id, str):
                         self.offsets.setdefault(doc_id, offset)
                     offset += len(raw)
 
     def tokens(self, doc_id: str) -> list[tuple[int, int]] | None:
+        """The document's tokens, or None when its record or its tokens are malformed."""
         offset = self.offsets.get(doc_id)
         if offset is None:
             return None
         with open(self.path, "rb") as handle:
             handle.seek(offset)
-            for _, record in iter_lines_from(handle.readline()):
-                tokens = record.get("tokens")
-                if isinstance(tokens, list) and all(_pair(t) for t in tokens):
-                    return [tuple(t) for t in tokens]
+            tokens = _record(handle.readline()).get("tokens")
+        if isinstance(tokens, list) and all(_pair(t) for t in tokens):
+            return [tuple(t) for t in tokens]
         return None
 
 
-def _document_id(raw: bytes) -> str | None:
-    for _, record in iter_lines_from(raw):
-        value = record.get("document_id")
-        return value if isinstance(value, str) else None
-    return None
-
-
-def iter_lines_from(raw: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
-    from .reading import _parse
-    for number, item in _parse(1, raw, ""):
-        if isinstance(item, dict):
-            yield number, item
+def _record(raw: bytes) -> dict[str, Any]:
+    """A structure line as a dict, or {} when it is not one (the corpus checks report it)."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _pair(value: Any) -> bool:
