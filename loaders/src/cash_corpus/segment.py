@@ -22,7 +22,7 @@ from importlib.metadata import version
 
 from .records import Zone
 
-SEGMENTER = f"spacy {version('spacy')} blank:en tokenizer+sentencizer (cash rules 1)"
+SEGMENTER = f"spacy {version('spacy')} blank:en tokenizer+sentencizer (cash rules 2)"
 PROSE_ZONES = frozenset({"body", "caption", "disclaimer"})
 
 # Dashes (figure, en, em, horizontal bar, minus) split anywhere; hyphens already split between
@@ -94,8 +94,15 @@ def default_zones(text: str, overrides: Mapping[int, str] | None = None) -> list
     return [Zone(kind, start, end) for kind, start, end in typed]
 
 
+OPENERS = frozenset("([{‘“«")
+
+
 def _line_sentences(line: str) -> list[list[tuple[int, int]]]:
-    """Token spans of one line grouped into sentences (spaCy sentencizer), offsets within the line."""
+    """Token spans of one line grouped into sentences (spaCy sentencizer), offsets within the line.
+
+    The sentencizer keeps punctuation after a full stop with the sentence it ends, opening brackets
+    and quotes included (`Tehran. (` | `Photo by …)`); those openers are moved to the sentence they open.
+    """
     doc = _nlp()(line)
     sentences: list[list[tuple[int, int]]] = []
     for sentence in doc.sents:
@@ -105,6 +112,9 @@ def _line_sentences(line: str) -> list[list[tuple[int, int]]]:
                 spans.append((token.idx + piece.start(), token.idx + piece.end()))
         if spans:
             sentences.append(spans)
+    for k in range(len(sentences) - 1):
+        while len(sentences[k]) > 1 and line[sentences[k][-1][0]:sentences[k][-1][1]] in OPENERS:
+            sentences[k + 1].insert(0, sentences[k].pop())
     return sentences
 
 
