@@ -129,8 +129,9 @@ def bench_build(size: int, root: Path, shard_size: int, first: tuple[int, float]
                         growth, f"≤ {limit:.0f}× (linear +10%)", verdict(growth, at_most=limit)))
     copy = root.parent / f"{root.name}-dask"
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("data"))
-    dask_time, plan = timed(build_on_dask, copy, shard_size, scheduler="processes", num_workers=os.cpu_count())
-    same = plan.fingerprint == outcome.plan.fingerprint
+    dask_time, dask_outcome = timed(build_on_dask, copy, shard_size, scheduler="processes",
+                                    num_workers=os.cpu_count())
+    same = dask_outcome.plan.fingerprint == outcome.plan.fingerprint
     shutil.rmtree(copy)
     rows.append(Row(size, f"build on Dask, {os.cpu_count()} processes (same fingerprint: {'yes' if same else 'NO'})",
                     seconds(dask_time), seconds(ours), dask_time / ours, "info (no goal); must be identical",

@@ -20,7 +20,7 @@ TOKENS = [(0, 4), (5, 7), (8, 12), (13, 17), (18, 20), (20, 21)]  # "Iran may ha
 
 def test_label_names_come_from_the_schema():
     assert tag_names("claim") == ["O"] + [f"{p}-{t}" for t in label_names("claim_type") for p in "BI"]
-    assert tag_names("cue") == ["O", "B-hedge", "I-hedge", "B-booster", "I-booster"]
+    assert tag_names("cue") == ["O"] + [f"{p}-{k}" for k in label_names("cue_kind") for p in "BI"]
     assert attribution_roles() == ("source", "cue", "content")
     assert family_columns("claim") == ["claim_tags", "claim_tags_inner"] and family_columns("cue") == ["cue_tags"]
 

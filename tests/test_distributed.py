@@ -39,13 +39,15 @@ def twin_corpora(tmp_path_factory) -> tuple[Path, Path]:
 def test_dask_build_is_byte_identical(twin_corpora):
     single, distributed = twin_corpora
     outcome = write_build(single, SHARD_SIZE)
-    plan = build_on_dask(distributed, SHARD_SIZE, scheduler="processes", num_workers=2)
+    plan = build_on_dask(distributed, SHARD_SIZE, scheduler="processes", num_workers=2).plan
     files = parquet_files(single)
     assert len(files) == 2 * len(CONFIG_KINDS) * 5  # two layers x every config kind x five shards
     assert parquet_files(distributed) == files
     assert plan.fingerprint == outcome.plan.fingerprint
     assert [(c.name, c.num_rows, c.files) for c in plan.configs] == \
         [(c.name, c.num_rows, c.files) for c in outcome.plan.configs]
+    assert (distributed / "README.md").read_bytes() == (single / "README.md").read_bytes()
+    assert (distributed / "croissant.json").read_bytes() == (single / "croissant.json").read_bytes()
 
 
 def test_dask_validation_gives_the_same_findings(tmp_path):

@@ -15,11 +15,12 @@ EXPECTED_LABELS = {
                   "claims.holder.type": "holder_type", "claims.stance.target": "stance_target",
                   "claims.stance.polarity": "stance_polarity", "cues.kind": "cue_kind", "cues.cue_type": "cue_type",
                   "attributions.source_type": "source_type", "attributions.form": "attribution_form",
-                  "attributions.parc_type": "parc_type"},
+                  "attributions.parc_type": "parc_type", "attributions.author_commitment": "author_commitment"},
     "claims": {"claim_type": "claim_type", "certainty": "certainty", "polarity": "claim_polarity",
                "holder.type": "holder_type", "stance.target": "stance_target", "stance.polarity": "stance_polarity"},
     "cues": {"kind": "cue_kind", "cue_type": "cue_type"},
-    "attributions": {"source_type": "source_type", "form": "attribution_form", "parc_type": "parc_type"},
+    "attributions": {"source_type": "source_type", "form": "attribution_form", "parc_type": "parc_type",
+                     "author_commitment": "author_commitment"},
     "sentences": {"zone": "zone_type"},
     "tokens": {},  # BIO tag names derived from inventories: checked below and in tests/test_bio.py
 }

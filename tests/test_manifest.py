@@ -8,7 +8,7 @@ import pytest
 
 from cash_corpus.cli import main
 from cash_corpus.errors import CashError
-from cash_corpus.manifest import (compute_manifest, fingerprint, manifest_differences, read_manifest, read_releases,
+from cash_corpus.manifest import (NEXT_STEP_HINT, compute_manifest, fingerprint, manifest_differences, read_manifest, read_releases,
                                   record_release, release_files, update_citation, write_manifest)
 from cash_corpus.paths import CorpusPaths
 
@@ -17,7 +17,9 @@ def test_committed_manifest_matches_the_files(repo_root):
     paths = CorpusPaths(repo_root)
     recorded = read_manifest(paths)
     now = compute_manifest(repo_root, recorded["version"])
-    assert manifest_differences(recorded, now) == []
+    differences = manifest_differences(recorded, now)
+    assert differences == [], ("the data files are no longer those of the manifest:\n  " + "\n  ".join(differences)
+                               + f"\nnext: {NEXT_STEP_HINT}")
     assert recorded["fingerprint"] == now["fingerprint"]
 
 
@@ -33,14 +35,17 @@ def test_a_published_version_keeps_its_fingerprint(repo_root):
     manifest = read_manifest(paths)
     releases = read_releases(paths)
     if manifest["version"] in releases:
-        assert releases[manifest["version"]] == manifest["fingerprint"]
+        assert releases[manifest["version"]] == manifest["fingerprint"], (
+            f"version {manifest['version']} is published with another fingerprint: publish the new files with "
+            "`cash release X.Y.Z` (README, Versioning)")
     for version, fp in releases.items():
         assert len(fp) == 64 and version.count(".") == 2
 
 
 def test_citation_quotes_the_fingerprint(repo_root):
     text = (repo_root / "CITATION.cff").read_text(encoding="utf-8")
-    assert f'"sha256:{read_manifest(CorpusPaths(repo_root))["fingerprint"]}"' in text
+    assert f'"sha256:{read_manifest(CorpusPaths(repo_root))["fingerprint"]}"' in text, (
+        "CITATION.cff does not quote the manifest's fingerprint: `cash release X.Y.Z` (or `cash manifest`) writes it")
 
 
 @pytest.fixture
@@ -81,8 +86,9 @@ def test_a_published_version_cannot_be_republished_with_other_files(release_copy
     manifest = write_manifest(release_copy, "1.0.0")
     record_release(release_copy, manifest)
     record_release(release_copy, manifest)  # same fingerprint: idempotent
-    text = release_copy.text_path("non-bmp")
-    text.write_bytes(text.read_bytes() + b" ")
+    extra = release_copy.data_dir / "extra" / "x.bin"  # a valid corpus with other files
+    extra.parent.mkdir(parents=True, exist_ok=True)
+    extra.write_bytes(b"x")
     changed = write_manifest(release_copy, "1.0.0")
     with pytest.raises(CashError, match="version 1.0.0 was published with fingerprint"):
         record_release(release_copy, changed)

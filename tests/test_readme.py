@@ -26,6 +26,22 @@ def test_ci_runs_the_readme_test_command(repo_root):
     assert "set -euo pipefail" in ci
 
 
+def test_the_first_command_installs_the_core_only_and_the_readme_states_the_sizes(repo_root):
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    install_and_report = fresh_machine_commands(readme)[0]
+    assert 'pip install -e . ' in install_and_report and "[" not in install_and_report
+    section = readme.split("## Two commands on a fresh machine", 1)[1].split("\n## ", 1)[0]
+    sizes = re.findall(r"\b(\d+) MB\b", section)
+    assert len(sizes) >= 2 and int(sizes[0]) < int(sizes[1]), "state the core and the test venv sizes (du -sh)"
+
+
+def test_readme_warns_about_load_dataset_on_dot_and_says_who_annotated(repo_root):
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    assert 'load_dataset(".", "claims")' in readme and "dataset_name should be specified but got None" in readme
+    assert "All annotations were made by LLM agents" in readme
+    assert "cash release get" in readme and "release fingerprint" in readme
+
+
 def token_classification_snippet(readme: str) -> str:
     section = readme.split("### Token classification", 1)[1]
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)

@@ -24,6 +24,8 @@ def labels_of(name):
 
 
 stances = st.builds(Stance, labels_of("stance_target"), labels_of("stance_polarity"))
+# Document stance has its own inventory (balanced, none; no no_stance).
+document_stances = st.builds(Stance, labels_of("stance_target"), labels_of("document_stance_polarity"))
 notes = st.none() | st.text(max_size=20)
 
 
@@ -46,7 +48,8 @@ def cues(draw, doc_id):
 def attributions(draw, doc_id):
     return Attribution(draw(ids), doc_id, draw(st.none() | spans()), draw(spans()), draw(spans()),
                        draw(labels_of("source_type")), draw(labels_of("attribution_form")), draw(labels_of("parc_type")),
-                       draw(st.none() | ids), draw(notes))
+                       draw(st.none() | ids), draw(notes), draw(st.none() | st.booleans()),
+                       draw(st.none() | labels_of("author_commitment")))
 
 
 @given(doc_ids.flatmap(lambda d: st.tuples(claims(d), cues(d), attributions(d))))
@@ -65,7 +68,7 @@ def test_notes_do_not_take_part_in_equality():
     assert a == b and a.to_dict() != b.to_dict()
 
 
-@given(doc_ids, st.lists(stances, max_size=6), st.lists(st.tuples(st.integers(0, 50), st.integers(1, 50)), max_size=5))
+@given(doc_ids, st.lists(document_stances, max_size=6), st.lists(st.tuples(st.integers(0, 50), st.integers(1, 50)), max_size=5))
 def test_document_and_structure_records_round_trip(doc_id, stance, pairs):
     document = DocumentAnnotations(doc_id, "0" * 64, tuple(stance))
     assert not list(validator("document_record").iter_errors(document.document_record()))

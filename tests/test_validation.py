@@ -97,6 +97,6 @@ def test_offsets_count_code_points_not_utf16_units(tmp_path, units):
     claim = Claim("c1", "doc", Span(start, start + len(piece), piece), "factual", "possible", "positive",
                   Holder("author"), ())
     header = LayerHeader("gold", schema_version(), Provenance("manual", "t", "1.0.0", "2026-11-21"), "1.0.0")
-    write_layer(root / "annotations" / "gold.jsonl", header, [DocumentAnnotations("doc", meta["sha256"], (), (claim,))])
+    write_layer(root / "annotations" / "gold.jsonl", header, [DocumentAnnotations("doc", meta.sha256, (), (claim,))])
     codes = [f.code for f in validate_root(root)]
     assert codes == ([] if units == "code points" else ["span-text-mismatch"])

@@ -99,6 +99,47 @@ def test_corpus_fixture_reports_exactly_its_code_at_its_location(code):
 
 def test_every_code_has_a_fixture_and_a_row_in_the_docs():
     fixtures = {p.stem for p in INVALID.glob("*.jsonl")} | {p.name for p in INVALID.iterdir() if p.is_dir()}
-    assert set(CODES) == fixtures == set(LAYER) | set(CORPUS)
+    fixtures |= {p.stem for p in LINT_ROOT.glob("*.jsonl")}
+    assert set(CODES) == fixtures == set(LAYER) | set(CORPUS) | set(LINT)
     documented = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (error|warning) \|", DOCS.read_text(encoding="utf-8"), re.M))
     assert documented == {code: severity for code, (severity, _) in CODES.items()}
+
+
+# Lint codes (cash validate --lint): fixtures under lint/, a corpus root whose gold layer is
+# lint-clean, with one layer file per code (built by build_lint.py). Each is schema-valid, so plain
+# validation finds nothing and --lint finds exactly its code.
+LINT_ROOT = FIXTURES / "lint"
+D = "delta-brief"
+# code -> (document id, annotation id, start, end); lint findings carry no line number
+LINT = {
+    "cue-unmarked-occurrence": (D, None, 46, 49),
+    "stance-reported-as-author": (D, "c3", 85, 101),
+    "attribution-content-without-claim": (D, "a1", 85, 101),
+    "stance-document-contradicts-claims": (D, None, None, None),
+    "stance-target-repeated": (D, "c1", 10, 37),
+}
+
+
+def _lint(paths):
+    from cash_corpus.validation.lint import layer_files, lint_files
+    findings = validate_paths(paths, LINT_ROOT)
+    linted, skipped = lint_files(layer_files(paths, LINT_ROOT), {f.file for f in findings if f.severity == "error"})
+    return findings, linted, skipped
+
+
+def test_the_lint_fixture_gold_layer_is_clean():
+    findings, linted, skipped = _lint([LINT_ROOT])
+    assert (findings, linted, skipped) == ([], [], [])
+
+
+@pytest.mark.parametrize("code", sorted(LINT))
+def test_lint_fixture_reports_exactly_its_code_at_its_location(code):
+    path = LINT_ROOT / f"{code}.jsonl"
+    findings, linted, skipped = _lint([path])
+    assert findings == [] and skipped == []
+    doc, ann, start, end = LINT[code]
+    assert [(f.code, f.file, f.line, f.document_id, f.annotation_id, f.start, f.end) for f in linted] == [
+        (code, f"{code}.jsonl", None, doc, ann, start, end)]
+    assert linted[0].severity == CODES[code][0] == "warning"
+    assert linted[0].hint
+

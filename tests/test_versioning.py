@@ -30,14 +30,22 @@ def test_versions_agree_everywhere(repo_root):
     changelog = (repo_root / "CHANGELOG.md").read_text(encoding="utf-8")
     first = re.search(r"^## \[(\d+\.\d+\.\d+)\]", changelog, re.M)
     assert first and first.group(1) == version
+    datasheet = (repo_root / "DATASHEET.md").read_text(encoding="utf-8")
+    assert datasheet.splitlines()[0].endswith(f" {version}"), "`cash release X.Y.Z` bumps every place; run it"
 
 
 def test_citation_is_honest(repo_root):
     citation = yaml.safe_load((repo_root / "CITATION.cff").read_text(encoding="utf-8"))
     assert citation["cff-version"] == "1.2.0" and citation["type"] == "dataset"
-    # No invented people, licence or date: those are unknown for this corpus.
+    # No invented people or licence: those are unknown for this corpus. The release date is the
+    # one corpus/releases.json records for this version (`cash release` writes both).
     assert citation["authors"] == [{"name": "CASH project contributors"}]
-    assert "license" not in citation and "date-released" not in citation
+    assert "license" not in citation
+    from cash_corpus.manifest import read_release_records
+    from cash_corpus.paths import CorpusPaths
+    release = {r.version: r for r in read_release_records(CorpusPaths(repo_root))}.get(citation["version"])
+    assert release is not None and release.date, "the cited version is not published: run `cash release X.Y.Z`"
+    assert str(citation["date-released"]) == release.date
 
 
 @pytest.fixture(scope="session")

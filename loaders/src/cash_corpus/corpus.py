@@ -14,16 +14,16 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import CashError, Location, UsageError
-from .jsonl import atomic_writer, dumps_line, read_json, read_jsonl, write_json
+from .jsonl import dumps_line, read_json, read_jsonl, write_json
 from .paths import CorpusPaths, is_valid_document_id, safe_child
-from .records import Structure
+from .records import Attested, DocumentMetadata, Inference, Structure
 from .schema import label_names
+from .transaction import Transaction, corpus_transaction
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -97,31 +97,17 @@ def build_structure(doc_id: str, text: str, text_sha256: str,
                      tuple(sentences), tuple(tokens))
 
 
-def not_stated(evidence: str | None = None) -> dict[str, Any]:
-    return {"value": None, "status": "not_stated", "evidence": evidence}
-
-
-def stated(value: str, evidence: str | None) -> dict[str, Any]:
-    return {"value": value, "status": "stated", "evidence": evidence}
-
-
 def make_metadata(doc_id: str, source_name: str, text: str, digest: str, *, title: str, genre: str,
                   language: str, outlet: str | None, outlet_evidence: str | None,
                   date_inferred: str | None, date_evidence: str | None,
-                  license_id: str, copyright_note: str) -> dict[str, Any]:
+                  license_id: str, copyright_note: str) -> DocumentMetadata:
     """The metadata record; author and date are `not_stated` unless the text states them."""
-    date = not_stated()
-    if date_inferred:
-        date["inferred"] = {"value": date_inferred, "evidence": date_evidence or "unknown"}
-    else:
-        date["inferred"] = None
-    return {
-        "id": doc_id, "title": title, "source_file": source_name, "genre": genre, "language": language,
-        "length": len(text), "sha256": digest,
-        "outlet": stated(outlet, outlet_evidence) if outlet else not_stated(),
-        "author": not_stated(), "date": date,
-        "rights": {"license": license_id, "copyright": copyright_note},
-    }
+    return DocumentMetadata(
+        doc_id, title, source_name, genre, language, len(text), digest,
+        Attested.stated(outlet, outlet_evidence) if outlet else Attested.not_stated(),
+        Attested.not_stated(), Attested.not_stated(),
+        Inference(date_inferred, date_evidence or "unknown") if date_inferred else None,
+        license_id, copyright_note)
 
 
 def add_document(root: Path, source: Path, *, title: str, doc_id: str | None = None, genre: str = "opinion",
@@ -129,13 +115,14 @@ def add_document(root: Path, source: Path, *, title: str, doc_id: str | None = N
                  date_inferred: str | None = None, date_evidence: str | None = None,
                  license_id: str = "unknown",
                  copyright_note: str = "Copyright retained by the original publisher; no licence known.",
-                 zone_overrides: Mapping[int, str] | None = None) -> dict[str, Any]:
+                 zone_overrides: Mapping[int, str] | None = None) -> DocumentMetadata:
     """Add `source` to the corpus at `root`: bytes kept exactly, metadata, sha256, structural layers.
 
-    Refuses a duplicate id or duplicate bytes. All files are prepared first and renamed into
-    place together, so a refused or failed add leaves the corpus as it was.
+    Refuses a duplicate id or duplicate bytes. Everything is computed first; then, under the corpus
+    lock, the duplicate checks run on the corpus as it is, the three files are staged and the
+    corpus is validated as it will be (`transaction`), so a refused, failed or interrupted add
+    leaves the corpus as it was, and two adds at once both land.
     """
-    corpus = Corpus.at(root)
     if not source.is_file():
         raise UsageError("no such file", Location(file=str(source)))
     data = source.read_bytes()
@@ -149,42 +136,54 @@ def add_document(root: Path, source: Path, *, title: str, doc_id: str | None = N
                          hint="lowercase letters, digits and single hyphens, at most 64 characters")
     if genre not in label_names("genre"):
         raise UsageError(f"unknown genre {genre!r}; expected one of {label_names('genre')}")
-    for existing in corpus.documents():
-        if existing["id"] == doc_id:
-            raise CashError("a document with this id is already in the corpus",
-                            Location(file=str(source), document_id=doc_id), hint="choose another --id")
-        if existing["sha256"] == digest:
-            raise CashError(f"the same bytes are already in the corpus as {existing['id']!r}",
-                            Location(file=str(source), document_id=existing["id"]))
-    for line, zone_type in (zone_overrides or {}).items():
-        if zone_type not in label_names("zone_type"):
-            raise UsageError(f"unknown zone type {zone_type!r} for line {line}",
-                             Location(file=str(source)), hint=f"one of {label_names('zone_type')}")
+    check_zone_lines(text, zone_overrides, Location(file=str(source)))
     metadata = make_metadata(doc_id, source.name, text, digest, title=title, genre=genre, language=language,
                              outlet=outlet, outlet_evidence=outlet_evidence, date_inferred=date_inferred,
                              date_evidence=date_evidence, license_id=license_id, copyright_note=copyright_note)
     structure = build_structure(doc_id, text, digest, zone_overrides)
-    _commit_files(corpus.paths, doc_id, data, metadata, structure)
+    with corpus_transaction(root, "add") as txn:
+        # Read under the lock: a concurrent add has either committed or not started.
+        for existing in Corpus(txn.paths).documents():
+            if existing["id"] == doc_id:
+                raise CashError("a document with this id is already in the corpus",
+                                Location(file=str(source), document_id=doc_id), hint="choose another --id")
+            if existing["sha256"] == digest:
+                raise CashError(f"the same bytes are already in the corpus as {existing['id']!r}",
+                                Location(file=str(source), document_id=existing["id"]))
+        txn.write_bytes(_relative(txn, txn.paths.text_path(doc_id)), data)
+        _stage_appended(txn, txn.paths.documents, metadata.to_dict())
+        _stage_appended(txn, txn.paths.structure, structure.to_dict())
     return metadata
 
 
-def _commit_files(paths: CorpusPaths, doc_id: str, data: bytes, metadata: dict, structure: Structure) -> None:
-    """Write the text and the two appended JSONL files to temp files; rename them only if all succeed."""
-    with ExitStack() as stack:
-        text_handle, documents_handle, structure_handle = (
-            stack.enter_context(atomic_writer(target, "wb"))
-            for target in (paths.text_path(doc_id), paths.documents, paths.structure))
-        text_handle.write(data)
-        _copy_and_append(documents_handle, paths.documents, metadata)
-        _copy_and_append(structure_handle, paths.structure, structure.to_dict())
+def check_zone_lines(text: str, zone_overrides: Mapping[int, str] | None, where: Location) -> None:
+    """Zone corrections must name lines the text has (counted from 1) and known zone types."""
+    line_count = len(text.splitlines()) or 1
+    for line, zone_type in (zone_overrides or {}).items():
+        if zone_type not in label_names("zone_type"):
+            raise UsageError(f"unknown zone type {zone_type!r} for line {line}", where,
+                             hint=f"one of {label_names('zone_type')}")
+        if not 1 <= line <= line_count:
+            raise UsageError(f"zone correction for line {line}, but the text has lines 1 to {line_count}", where,
+                             hint="line numbers count from 1, as in an editor")
 
 
-def _copy_and_append(handle, existing: Path, record: dict) -> None:
-    if existing.exists():
-        with open(existing, "rb") as old:
-            for chunk in iter(lambda: old.read(1 << 20), b""):
-                handle.write(chunk)
-    handle.write((dumps_line(record) + "\n").encode("utf-8"))
+def _relative(txn: Transaction, path: Path) -> str:
+    try:
+        return path.relative_to(txn.root).as_posix()
+    except ValueError:  # a folder on the way resolved elsewhere: a link under the root
+        raise CashError("resolves outside the corpus root (a symbolic link on the way?)",
+                        Location(file=str(path))) from None
+
+
+def _stage_appended(txn: Transaction, existing: Path, record: dict) -> None:
+    """Stage `existing` plus one JSON line (a streamed copy: the file is never held in memory)."""
+    with txn.open(_relative(txn, existing), "wb") as handle:
+        if existing.exists():
+            with open(existing, "rb") as old:
+                for chunk in iter(lambda: old.read(1 << 20), b""):
+                    handle.write(chunk)
+        handle.write((dumps_line(record) + "\n").encode("utf-8"))
 
 
 def init_corpus(root: Path, name: str, version: str, schema_version: str) -> None:
@@ -202,25 +201,23 @@ def init_corpus(root: Path, name: str, version: str, schema_version: str) -> Non
 def rezone_document(root: Path, doc_id: str, zone_overrides: Mapping[int, str]) -> Structure:
     """Correct the zoning of a document already in the corpus: zones, sentences and tokens are
     recomputed from the per-line zone types, `corpus/zoning/<id>.json` records them, and the
-    document's line in structure.jsonl is replaced. Both files are written atomically together."""
-    corpus = Corpus.at(root)
-    metadata = next((d for d in corpus.documents() if d["id"] == doc_id), None)
-    if metadata is None:
-        raise CashError("no such document in the corpus", Location(file=str(corpus.paths.documents), document_id=doc_id))
-    for line, zone_type in zone_overrides.items():
-        if zone_type not in label_names("zone_type"):
-            raise UsageError(f"unknown zone type {zone_type!r} for line {line}", Location(document_id=doc_id),
-                             hint=f"one of {label_names('zone_type')}")
-    text = corpus.text(doc_id)
-    structure = build_structure(doc_id, text, metadata["sha256"], zone_overrides)
-    zoning_file = safe_child(corpus.paths.corpus_dir / "zoning", doc_id, ".json")
-    with ExitStack() as stack:
-        structure_handle = stack.enter_context(atomic_writer(corpus.paths.structure))
-        zoning_handle = stack.enter_context(atomic_writer(zoning_file))
-        for _, record in read_jsonl(corpus.paths.structure):
-            row = structure.to_dict() if record.get("document_id") == doc_id else record
-            structure_handle.write(dumps_line(row) + "\n")
-        zoning_handle.write(json.dumps({str(k): v for k, v in sorted(zone_overrides.items())}) + "\n")
+    document's line in structure.jsonl is replaced; both in one transaction."""
+    with corpus_transaction(root, "zones") as txn:
+        corpus = Corpus(txn.paths)
+        metadata = next((d for d in corpus.documents() if d["id"] == doc_id), None)
+        if metadata is None:
+            raise CashError("no such document in the corpus",
+                            Location(file=str(corpus.paths.documents), document_id=doc_id))
+        text = corpus.text(doc_id)
+        check_zone_lines(text, zone_overrides, Location(document_id=doc_id))
+        structure = build_structure(doc_id, text, metadata["sha256"], zone_overrides)
+        zoning_file = safe_child(corpus.paths.corpus_dir / "zoning", doc_id, ".json")
+        with txn.open(_relative(txn, corpus.paths.structure)) as handle:
+            for _, record in read_jsonl(corpus.paths.structure):
+                row = structure.to_dict() if record.get("document_id") == doc_id else record
+                handle.write(dumps_line(row) + "\n")
+        txn.write_text(_relative(txn, zoning_file),
+                       json.dumps({str(k): v for k, v in sorted(zone_overrides.items())}) + "\n")
     return structure
 
 
@@ -245,12 +242,11 @@ def resegmented_structures(root: Path) -> list[Structure]:
 
 
 def resegment_corpus(root: Path) -> list[Structure]:
-    """Rewrite structure.jsonl with `resegmented_structures` (a tokenizer change is a data change).
-
-    The one write of this function; it moves onto `cash_corpus.transaction` when that lands.
-    """
-    structures = resegmented_structures(root)
-    with atomic_writer(CorpusPaths(Path(root)).structure) as handle:
-        for structure in structures:
-            handle.write(dumps_line(structure.to_dict()) + "\n")
+    """Rewrite structure.jsonl with `resegmented_structures` (a tokenizer change is a data change),
+    in one transaction: the corpus is validated as it will be before anything is renamed into place."""
+    with corpus_transaction(root, "resegment") as txn:
+        structures = resegmented_structures(txn.root)
+        with txn.open(_relative(txn, txn.paths.structure)) as handle:
+            for structure in structures:
+                handle.write(dumps_line(structure.to_dict()) + "\n")
     return structures

@@ -8,8 +8,8 @@ logic lives here: each shard is one `dask.delayed` task and Dask decides where i
 Build: one task per (layer, shard). The driver only indexes byte offsets (documents.jsonl,
 structure.jsonl, each layer's document blocks) and checks order and ids; each task reads its own
 documents through those offsets, builds all five configs with `hf.build.encode_rows` /
-`parquet_bytes` (the single-process functions), writes its Parquet files atomically and
-returns only their sha256, so no data flows through the scheduler. File names, bytes and
+`parquet_bytes` (the single-process functions), writes its Parquet files into the build
+transaction's staging folder and returns only their sha256, so no data flows through the scheduler. File names, bytes and
 the fingerprint equal those of `hf.build.iter_built_files`.
 
 Validation: one task for the corpus checks and one per layer file, each calling the
@@ -28,7 +28,6 @@ from typing import Any
 import dask
 
 from .errors import CashError, Location, UsageError
-from .jsonl import write_bytes
 from .layers import document_from_records, read_header
 from .paths import CorpusPaths
 from .records import DocumentAnnotations, Structure
@@ -44,6 +43,7 @@ class ShardJob:
     """Everything one task needs: where to read each document, and where to write."""
 
     root: str
+    out: str  # the folder the shard's Parquet files are written under (a transaction's staging folder)
     layer: str
     index: int
     count: int
@@ -130,14 +130,14 @@ def run_shard(job: ShardJob) -> ShardResult:
         table = encode_rows(kind, shard_rows(kind, inputs))
         data = parquet_bytes(table)
         rel = f"data/{config_name(kind, job.layer)}/{shard_file_name(job.index, job.count)}"
-        target = root / rel
-        if not target.exists() or target.read_bytes() != data:
-            write_bytes(target, data)
+        target = Path(job.out) / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
         files.append((kind, rel, hashlib.sha256(data).hexdigest(), table.num_rows, table.nbytes))
     return ShardResult(job.layer, job.index, tuple(files))
 
 
-def plan_jobs(root: Path, shard_size: int) -> list[ShardJob]:
+def plan_jobs(root: Path, shard_size: int, out: Path) -> list[ShardJob]:
     """One job per (layer, shard), in the order `iter_built_files` produces them."""
     from .hf.build import built_layers, line_offsets, shards
     if shard_size < 1:
@@ -156,7 +156,7 @@ def plan_jobs(root: Path, shard_size: int) -> list[ShardJob]:
     for layer in built_layers(paths):
         blocks = layer_blocks(paths.layer_path(layer), set(doc_ids))
         for index, group in enumerate(groups):
-            jobs.append(ShardJob(str(paths.root), layer, index, len(groups), tuple(group),
+            jobs.append(ShardJob(str(paths.root), str(out), layer, index, len(groups), tuple(group),
                                  tuple(doc_index[d] for d in group), tuple(structure_index[d] for d in group),
                                  tuple(blocks.get(d) for d in group)))
     return jobs
@@ -164,17 +164,25 @@ def plan_jobs(root: Path, shard_size: int) -> list[ShardJob]:
 
 def build_on_dask(root: Path, shard_size: int, *, scheduler: str = DEFAULT_SCHEDULER,
                   num_workers: int | None = None):
-    """Write data/ Parquet shards with one Dask task per (layer, shard); returns the `hf.build.BuildPlan`.
+    """`cash build` with one Dask task per (layer, shard): `hf.publish.write_build` with the Dask engine,
+    so the validation first, the card, Croissant and the one commit step are the single-process ones."""
+    from .hf.publish import write_build
 
-    The plan (paths, sha256, fingerprint, config row counts) equals the single-process build's.
-    Card and Croissant are not written here: `cash build` writes them from the same plan.
-    """
+    def engine(root_path: Path, size: int, txn):
+        return stage_shards_on_dask(root_path, size, txn, scheduler=scheduler, num_workers=num_workers)
+    return write_build(root, shard_size, engine=engine)
+
+
+def stage_shards_on_dask(root: Path, shard_size: int, txn, *, scheduler: str = DEFAULT_SCHEDULER,
+                         num_workers: int | None = None):
+    """Stage every shard through Dask workers writing into the transaction's staging folder; returns
+    the `hf.build.BuildPlan`, equal to the single-process engine's (paths, sha256, fingerprint, rows)."""
     from .hf.build import BuildPlan, ConfigSummary, built_layers, config_name
     from .hf.features import CONFIG_KINDS
     if scheduler not in SCHEDULERS:
         raise UsageError(f"unknown Dask scheduler {scheduler!r}", hint=f"one of {', '.join(SCHEDULERS)}")
     root = Path(root)
-    jobs = plan_jobs(root, shard_size)
+    jobs = plan_jobs(root, shard_size, txn.stage)
     tasks = [dask.delayed(run_shard, pure=True)(job) for job in jobs]
     results = dask.compute(*tasks, scheduler=scheduler, num_workers=num_workers)
     paths = CorpusPaths(root)
@@ -186,6 +194,7 @@ def build_on_dask(root: Path, shard_size: int, *, scheduler: str = DEFAULT_SCHED
                                                      paths.layer_path(layer).exists())
     for result in results:  # same order as the jobs, which is the single-process order
         for kind, rel, digest, rows, nbytes in result.files:
+            txn.stage_path(rel)  # written by the worker; registered here
             summary = summaries[(result.layer, kind)]
             summary.files.append(rel)
             summary.num_rows += rows

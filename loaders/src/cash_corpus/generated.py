@@ -14,8 +14,8 @@ from pathlib import Path
 
 from .corpus import Corpus
 from .guidelines import BLOCK as GUIDELINE_BLOCK, render_tables
-from .jsonl import atomic_writer
 from .paths import SOURCE_ROOT, CorpusPaths
+from .schema import PACKAGED_SCHEMA, SCHEMA_FILE
 from .stats import label_table, layer_counts, overview_table, structure_counts
 
 END = "<!-- END GENERATED -->"
@@ -32,7 +32,7 @@ def replace_marked(document: str, name: str, body: str) -> str:
     return document[:start] + "\n" + body.strip("\n") + "\n" + document[end:]
 
 
-def corpus_statistics(root: Path = SOURCE_ROOT) -> str:
+def corpus_statistics(root: Path) -> str:
     """Counts per document (gold layer if present, else structure only) for the datasheet."""
     corpus = Corpus(CorpusPaths(root))
     gold = corpus.paths.annotations_dir / "gold.jsonl"
@@ -43,7 +43,7 @@ def corpus_statistics(root: Path = SOURCE_ROOT) -> str:
                       "Labels per document (gold):", "", *label_table(counts)])
 
 
-def agreement_section(root: Path = SOURCE_ROOT) -> str:
+def agreement_section(root: Path) -> str:
     """The pass-A vs pass-B agreement table, or a statement that it does not exist yet."""
     paths = CorpusPaths(root)
     a, b = paths.annotations_dir / "pass-a.jsonl", paths.annotations_dir / "pass-b.jsonl"
@@ -53,12 +53,12 @@ def agreement_section(root: Path = SOURCE_ROOT) -> str:
     return markdown_report(compare_layers(a, b, Corpus(paths)))
 
 
-def labelstudio_config(_: str) -> str:
+def labelstudio_config(_: str, root: Path) -> str:
     from .labelstudio.config import labeling_config
     return labeling_config().rstrip("\n") + "\n"
 
 
-def datasets_features(_: str) -> str:
+def datasets_features(_: str, root: Path) -> str:
     """The `datasets` features of every config, as `Features.to_dict()` JSON (a readable reference)."""
     from .hf.features import CONFIG_KINDS, config_features
     return json.dumps({kind: config_features(kind).to_dict() for kind in CONFIG_KINDS}, ensure_ascii=False,
@@ -68,7 +68,7 @@ def datasets_features(_: str) -> str:
 TOKEN_TAGS_BLOCK = "token tags (cash generate)"
 
 
-def token_tags_section(root: Path = SOURCE_ROOT) -> str:
+def token_tags_section(root: Path) -> str:
     """The nesting policy of the `tokens` configs and, per layer, where its spans went."""
     from .bio import FAMILIES, family_columns, nesting_counts
     from .layers import iter_documents, layer_names
@@ -97,42 +97,61 @@ def token_tags_section(root: Path = SOURCE_ROOT) -> str:
     return "\n".join(lines)
 
 
-def statistics_and_agreement(text: str) -> str:
-    """The two data-derived blocks shared by DATASHEET.md and the dataset card (README.md)."""
-    text = replace_marked(text, "corpus statistics (cash generate)", corpus_statistics())
-    text = replace_marked(text, "agreement (cash generate)", agreement_section())
-    return replace_marked(text, TOKEN_TAGS_BLOCK, token_tags_section())
+def statistics_and_agreement(text: str, root: Path) -> str:
+    """The data-derived blocks shared by DATASHEET.md and the dataset card (README.md)."""
+    text = replace_marked(text, "corpus statistics (cash generate)", corpus_statistics(root))
+    text = replace_marked(text, "agreement (cash generate)", agreement_section(root))
+    return replace_marked(text, TOKEN_TAGS_BLOCK, token_tags_section(root))
 
 
-def artifacts() -> dict[str, Callable[[str], str]]:
-    """path → render(current_text) for every generated artefact."""
-    found: dict[str, Callable[[str], str]] = {
+def guideline_tables(text: str, root: Path) -> str:
+    return replace_marked(text, GUIDELINE_BLOCK, render_tables())
+
+
+def packaged_schema(_: str, root: Path) -> str:
+    """The schema copy shipped inside the package: the checkout's schema, byte for byte."""
+    return (root / "schema" / SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+def artifacts(root: Path) -> dict[str, Callable[[str, Path], str]]:
+    """path relative to `root` → render(current_text, root) for every generated artefact the root has.
+
+    Markdown files are regenerated only where the root has them (a bare corpus root may have no
+    card or datasheet); the packaged schema copy only in the checkout the package is installed from.
+    """
+    found: dict[str, Callable[[str, Path], str]] = {
         "schema/generated/labelstudio.xml": labelstudio_config,
         "schema/generated/features.json": datasets_features,
-        "schema/GUIDELINES.md": lambda text: replace_marked(text, GUIDELINE_BLOCK, render_tables()),
-        "DATASHEET.md": statistics_and_agreement,
-        "README.md": statistics_and_agreement,
     }
+    for relative, render in (("schema/GUIDELINES.md", guideline_tables), ("DATASHEET.md", statistics_and_agreement),
+                             ("README.md", statistics_and_agreement)):
+        if (root / relative).is_file():
+            found[relative] = render
+    if root.resolve() == SOURCE_ROOT.resolve() and (root / "schema" / SCHEMA_FILE).is_file():
+        found[PACKAGED_SCHEMA.relative_to(SOURCE_ROOT.resolve()).as_posix()] = packaged_schema
     return found
 
 
-def _render(relative: str, render: Callable[[str], str]) -> tuple[Path, str, str]:
-    path = SOURCE_ROOT / relative
+def _render(root: Path, relative: str, render: Callable[[str, Path], str]) -> tuple[Path, str, str]:
+    path = root / relative
     current = path.read_text(encoding="utf-8") if path.exists() else ""
-    return path, current, render(current)
+    return path, current, render(current, root)
 
 
-def check_artifacts() -> list[Path]:
+def check_artifacts(root: Path) -> list[Path]:
     """Paths whose committed content differs from what the schema and data generate."""
-    return [path for path, current, wanted in (_render(r, f) for r, f in artifacts().items()) if current != wanted]
+    return [path for path, current, wanted in (_render(root, r, f) for r, f in artifacts(root).items())
+            if current != wanted]
 
 
-def write_artifacts() -> list[Path]:
+def write_artifacts(root: Path) -> list[Path]:
+    """Regenerate every stale artefact of `root` in one corpus transaction (validated, all or nothing)."""
+    from .transaction import corpus_transaction
     written = []
-    for relative, render in artifacts().items():
-        path, current, wanted = _render(relative, render)
-        if current != wanted:
-            with atomic_writer(path) as handle:
-                handle.write(wanted)
-            written.append(path)
+    with corpus_transaction(root, "generate") as txn:
+        for relative, render in artifacts(txn.root).items():
+            path, current, wanted = _render(txn.root, relative, render)
+            if current != wanted:
+                txn.write_text(relative, wanted)
+                written.append(path)
     return written

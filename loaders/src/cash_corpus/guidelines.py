@@ -6,27 +6,16 @@ guidelines is written by hand, and `cash generate --check` fails when someone ed
 
 from __future__ import annotations
 
-from .schema import LABEL_SETS, labels, load_schema, schema_version
+from .schema import inventories, inventory_usages, is_optional, labels, load_schema, schema_version
 
 BLOCK = "label tables (cash generate)"
 
-TITLES = {
-    "claim_type": "Claim type (`claims.claim_type`)",
-    "certainty": "Certainty (`claims.certainty`, FactBank CT/PR/PS)",
-    "claim_polarity": "Claim polarity (`claims.polarity`, FactBank +/−)",
-    "stance_target": "Stance targets (`claims.stance[].target`, `document_stance[].target`)",
-    "stance_polarity": "Claim stance polarity (`claims.stance[].polarity`, SemEval-2016)",
-    "document_stance_polarity": "Document stance polarity (`document_stance[].polarity`)",
-    "holder_type": "Holder (`claims.holder.type`)",
-    "cue_kind": "Cue kind (`cues.kind`)",
-    "cue_type": "Cue type (`cues.cue_type`)",
-    "source_type": "Attribution source type (`attributions.source_type`)",
-    "attribution_form": "Attribution form (`attributions.form`)",
-    "parc_type": "PARC type (`attributions.parc_type`)",
-    "zone_type": "Zone type (`structure.zones[].type`)",
-    "genre": "Genre (`documents.genre`)",
-    "provenance_method": "Provenance method (`layer.provenance.method`)",
-}
+def heading(inventory: str) -> str:
+    """The table heading: the inventory's title from the schema and the fields that take it (derived)."""
+    title = load_schema()["$defs"][inventory].get("title", inventory)
+    fields = ", ".join(f"`{path}`" + (" (optional)" if is_optional(*path.split(".", 1)) else "")
+                       for path in inventory_usages()[inventory])
+    return f"{title}: {fields}" if fields else title
 
 
 def _cell(text: str) -> str:
@@ -44,10 +33,10 @@ def _example(label) -> str:
 
 
 def render_tables() -> str:
-    """Markdown tables for every label inventory, in LABEL_SETS order."""
+    """Markdown tables for every label inventory, in schema order."""
     out = [f"Schema `{load_schema()['$id']}`, version {schema_version()}.", ""]
-    for name in LABEL_SETS:
-        out += [f"### {TITLES.get(name, name)}", "", "| value | name | definition | example |", "|---|---|---|---|"]
+    for name in inventories():
+        out += [f"### {heading(name)}", "", "| value | name | definition | example |", "|---|---|---|---|"]
         out += [f"| `{label.value}` | {_cell(label.title)} | {_cell(label.definition)} | {_example(label)} |"
                 for label in labels(name)]
         out.append("")

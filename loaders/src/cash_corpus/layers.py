@@ -97,3 +97,11 @@ def write_layer(path: Path, header: LayerHeader, documents: Iterable[DocumentAnn
         raise CashError("layer file exists; refusing to overwrite annotations", Location(file=str(path)),
                         hint="choose another layer name, or pass --overwrite to replace it deliberately")
     return write_jsonl(path, layer_rows(header, documents, presorted=presorted))
+
+
+def stage_layer(txn, layer: str, header: LayerHeader, documents: Iterable[DocumentAnnotations], *,
+                presorted: bool = False) -> int:
+    """Stage a whole layer file in a corpus transaction (`transaction.corpus_transaction`), which
+    validates it with the rest of the corpus before it lands. The caller decides about overwriting."""
+    path = txn.paths.layer_path(layer)
+    return txn.write_jsonl(path.relative_to(txn.root).as_posix(), layer_rows(header, documents, presorted=presorted))

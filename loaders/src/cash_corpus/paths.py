@@ -18,8 +18,8 @@ DOCUMENT_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LAYER_NAME_RE = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)*$")
 MAX_ID_LENGTH = 64
 
-# The schema ships with the source tree (schema/ at the top of the checkout); the package is
-# installed in editable mode from that checkout, so it is found relative to this file.
+# The checkout this package was installed from in editable mode (loaders/src/cash_corpus → the
+# top): only `cash generate` uses it, to keep the packaged schema copy equal to schema/.
 PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parents[2]
 
@@ -119,11 +119,5 @@ def find_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "corpus" / "corpus.json").is_file():
             return folder
-    if (SOURCE_ROOT / "corpus" / "corpus.json").is_file():
-        return SOURCE_ROOT
     raise UsageError(f"no CASH corpus found at or above {here}",
-                     hint="run inside a clone, or pass --root / set CASH_ROOT")
-
-
-def schema_dir() -> Path:
-    return SOURCE_ROOT / "schema"
+                     hint="run inside a corpus root (a folder with corpus/corpus.json), or pass --root / set CASH_ROOT")

@@ -146,18 +146,27 @@ class Attribution:
     parc_type: str
     parent: str | None = None
     note: str | None = field(default=None, compare=False)
+    # Optional since schema 1.1.0 (guidelines 1.2.0 §4.4, §4.6); None = not annotated, and then
+    # the key is left out on writing, so layers made before 1.2.0 round-trip byte for byte.
+    hypothetical: bool | None = None
+    author_commitment: str | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Attribution":
         return cls(d["id"], d["document_id"], Span.from_dict(d["source"]) if d["source"] else None,
                    Span.from_dict(d["cue"]), Span.from_dict(d["content"]), d["source_type"], d["form"],
-                   d["parc_type"], d.get("parent"), d.get("note"))
+                   d["parc_type"], d.get("parent"), d.get("note"), d.get("hypothetical"),
+                   d.get("author_commitment"))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"record": "attribution", "id": self.id, "document_id": self.document_id,
                "source": self.source.to_dict() if self.source else None, "cue": self.cue.to_dict(),
                "content": self.content.to_dict(), "source_type": self.source_type, "form": self.form,
                "parc_type": self.parc_type, "parent": self.parent}
+        if self.hypothetical is not None:
+            out["hypothetical"] = self.hypothetical
+        if self.author_commitment is not None:
+            out["author_commitment"] = self.author_commitment
         if self.note is not None:
             out["note"] = self.note
         return out
@@ -224,3 +233,72 @@ class Structure:
                 "zones": [z.to_dict() for z in self.zones], "zones_source": self.zones_source,
                 "segmenter": self.segmenter,
                 "sentences": [list(p) for p in self.sentences], "tokens": [list(p) for p in self.tokens]}
+
+
+@dataclass(frozen=True)
+class Inference:
+    """A value inferred from the content (never stated metadata), with the evidence for it."""
+
+    value: str
+    evidence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "evidence": self.evidence}
+
+
+@dataclass(frozen=True)
+class Attested:
+    """A metadata value with its status: `stated` by the text (with evidence) or `not_stated` (value None)."""
+
+    value: str | None
+    status: str
+    evidence: str | None = None
+
+    @classmethod
+    def stated(cls, value: str, evidence: str | None) -> "Attested":
+        return cls(value, "stated", evidence)
+
+    @classmethod
+    def not_stated(cls, evidence: str | None = None) -> "Attested":
+        return cls(None, "not_stated", evidence)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "status": self.status, "evidence": self.evidence}
+
+
+@dataclass(frozen=True)
+class DocumentMetadata:
+    """One line of corpus/documents.jsonl (`$defs/document_metadata`). Author and date are
+    `not_stated` unless the text states them; an inferred date is kept apart as an inference."""
+
+    id: str
+    title: str
+    source_file: str
+    genre: str
+    language: str
+    length: int
+    sha256: str
+    outlet: Attested
+    author: Attested
+    date: Attested
+    date_inferred: Inference | None
+    license: str
+    copyright: str
+
+    def to_dict(self) -> dict[str, Any]:
+        date = self.date.to_dict()
+        date["inferred"] = self.date_inferred.to_dict() if self.date_inferred else None
+        return {"id": self.id, "title": self.title, "source_file": self.source_file, "genre": self.genre,
+                "language": self.language, "length": self.length, "sha256": self.sha256,
+                "outlet": self.outlet.to_dict(), "author": self.author.to_dict(), "date": date,
+                "rights": {"license": self.license, "copyright": self.copyright}}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "DocumentMetadata":
+        def attested(x: dict[str, Any]) -> Attested:
+            return Attested(x["value"], x["status"], x.get("evidence"))
+        inferred = d["date"].get("inferred")
+        return cls(d["id"], d["title"], d["source_file"], d["genre"], d["language"], d["length"], d["sha256"],
+                   attested(d["outlet"]), attested(d["author"]), attested(d["date"]),
+                   Inference(inferred["value"], inferred["evidence"]) if inferred else None,
+                   d["rights"]["license"], d["rights"]["copyright"])

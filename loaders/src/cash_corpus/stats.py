@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .corpus import Corpus
 from .layers import iter_documents
+from .schema import labelled_fields, record_kinds
 
 
 @dataclass
@@ -32,24 +35,46 @@ def structure_counts(corpus: Corpus) -> dict[str, DocumentCounts]:
 
 
 def layer_counts(corpus: Corpus, layer_file: Path) -> dict[str, DocumentCounts]:
-    """Structure counts plus, per document, how many annotations of each kind and label."""
+    """Structure counts plus, per document, how many annotations of each kind and label.
+
+    The labelled fields are the schema's (`schema.labelled_fields` of each record kind), so a new
+    labelled field is counted without touching this module.
+    """
     counts = structure_counts(corpus)
+    kinds = record_kinds()
     for document in iter_documents(layer_file):
         entry = counts.setdefault(document.document_id, DocumentCounts(document.document_id))
         entry.claims, entry.cues, entry.attributions = len(document.claims), len(document.cues), len(document.attributions)
-        for claim in document.claims:
-            entry.labels.update([("claim_type", claim.claim_type), ("certainty", claim.certainty),
-                                 ("polarity", claim.polarity), ("holder", claim.holder.type)])
-            entry.labels.update(("stance", f"{s.target}:{s.polarity}") for s in claim.stance)
-        for cue in document.cues:
-            entry.labels.update([("cue_kind", cue.kind), ("cue_type", cue.cue_type)])
-        for attribution in document.attributions:
-            entry.labels.update([("source_type", attribution.source_type), ("form", attribution.form),
-                                 ("parc_type", attribution.parc_type),
-                                 ("source", "explicit" if attribution.source else "implicit"),
-                                 ("nesting", "nested" if attribution.parent else "top-level")])
-        entry.labels.update(("document_stance", f"{s.target}:{s.polarity}") for s in document.document_stance)
+        for record in document.records():
+            entry.labels.update(label_values(kinds[record["record"]], record))
+        for attribution in document.attributions:  # structural facts, not labels
+            entry.labels.update([("attribution.source", "explicit" if attribution.source else "implicit"),
+                                 ("attribution.nesting", "nested" if attribution.parent else "top-level")])
     return counts
+
+
+def label_values(def_name: str, record: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(field, label) for every labelled field of one on-disk record, named `record.field`.
+
+    Fields of the objects in an array are joined per element, so a stance counts as a pair
+    ("claim.stance", "T_SANCTIONS:against"). Absent optional fields are skipped.
+    """
+    kind = record.get("record", def_name)
+    arrays: dict[str, list[str]] = {}
+    for path in labelled_fields(def_name):
+        if "[]." in path:
+            prefix, field_name = path.split("[].", 1)
+            arrays.setdefault(prefix, []).append(field_name)
+            continue
+        value: Any = record
+        for part in path.removesuffix("[]").split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        for item in (value if isinstance(value, list) else [value]):
+            if item is not None:
+                yield f"{kind}.{path.removesuffix('[]')}", str(item)
+    for prefix, fields in arrays.items():
+        for element in record.get(prefix) or ():
+            yield f"{kind}.{prefix}", ":".join(str(element.get(name)) for name in fields)
 
 
 def overview_table(counts: dict[str, DocumentCounts]) -> list[str]:

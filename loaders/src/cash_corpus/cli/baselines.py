@@ -41,7 +41,7 @@ def run_predict(args: argparse.Namespace) -> int:
     root = resolve_root(args)
     model = make_model(root, args.model, args.train_layer)
     header, documents = predicted_layer(model, root, args.out, args.document)
-    path = store_layer(root, header, documents)
+    path = store_layer(root, header, documents, command="predict")
     counts = [sum(len(getattr(d, kind)) for d in documents) for kind in ("claims", "cues", "attributions")]
     print(f"{path}: {len(documents)} document(s), {counts[0]} claims, {counts[1]} cues, {counts[2]} attributions")
     return 0

@@ -36,6 +36,16 @@ def run_build(args: argparse.Namespace) -> int:
     plan = outcome.plan
     for summary in plan.configs:
         print(f"{summary.name}: {summary.num_rows} rows in {len(summary.files)} file(s)")
-    print(f"fingerprint sha256:{plan.fingerprint}; {len(outcome.written)} file(s) written, "
-          f"{len(outcome.removed)} removed")
+    print(f"build fingerprint sha256:{plan.fingerprint} (Parquet only; keys the datasets cache); "
+          f"{len(outcome.written)} file(s) written, {len(outcome.removed)} removed")
+    print(release_line(outcome.release))
     return 0
+
+
+def release_line(release) -> str:
+    """The release fingerprint beside the build fingerprint, and whether it is published."""
+    if release.published:
+        return (f"release fingerprint sha256:{release.fingerprint} (version {release.version}, published "
+                f"{release.date or '(date not recorded)'}: cite this one)")
+    return (f"release fingerprint sha256:{release.fingerprint} (version {release.version}, NOT published: these files "
+            f"differ from every release in corpus/releases.json; next: `cash validate`, then `cash release X.Y.Z`)")

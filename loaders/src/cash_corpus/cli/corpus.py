@@ -8,8 +8,7 @@ from pathlib import Path
 
 from ..corpus import Corpus, add_document, rezone_document
 from ..errors import CashError, Location, UsageError
-from ..manifest import (compute_manifest, manifest_differences, read_manifest, record_release, update_citation,
-                        write_manifest)
+from ..manifest import NEXT_STEP_HINT, compute_manifest, manifest_differences, read_manifest, read_release_records, seal
 from ..paths import CorpusPaths
 
 
@@ -42,11 +41,14 @@ def register(subparsers) -> None:
 
     manifest = subparsers.add_parser("manifest", help="write or check the release manifest (sha256 + fingerprint)",
                                      description="Write corpus/manifest.json with the sha256 of every data file and "
-                                     "the release fingerprint; with --check, fail if the files differ from it.")
+                                     "the release fingerprint (and put the fingerprint in CITATION.cff); refused for a "
+                                     "published version whose files changed (publish them with `cash release X.Y.Z`). "
+                                     "With --check, print version and release fingerprint and fail if the files "
+                                     "differ from the manifest.")
     manifest.add_argument("--check", action="store_true", help="compare instead of writing")
     manifest.add_argument("--release", action="store_true",
-                          help="also record this version's fingerprint in corpus/releases.json (publishing it; "
-                          "a published version can never change)")
+                          help="replaced by `cash release X.Y.Z` (which bumps the version, changelog and citation, "
+                          "records the release and writes its archive)")
     manifest.set_defaults(handler=run_manifest)
 
 
@@ -68,7 +70,7 @@ def run_add(args: argparse.Namespace) -> int:
                         language=args.language, outlet=args.outlet, outlet_evidence=args.outlet_evidence,
                         date_inferred=args.date_inferred, date_evidence=args.date_evidence,
                         license_id=args.license, copyright_note=args.copyright, zone_overrides=overrides)
-    print(f"added {meta['id']}: {meta['length']} characters, sha256 {meta['sha256'][:12]}…")
+    print(f"added {meta.id}: {meta.length} characters, sha256 {meta.sha256[:12]}…")
     return 0
 
 
@@ -84,19 +86,32 @@ def run_manifest(args: argparse.Namespace) -> int:
     from . import resolve_root
     paths = CorpusPaths(resolve_root(args))
     version = Corpus(paths).version
+    if args.release:
+        raise UsageError("`cash manifest --release` is replaced by `cash release X.Y.Z`",
+                         hint="`cash release` bumps the version everywhere, opens the CHANGELOG section, records the "
+                         "release in corpus/releases.json and writes its archive, in one transaction")
+    published = {r.version: r for r in read_release_records(paths)}
     if not args.check:
-        manifest = write_manifest(paths, version)
-        update_citation(paths.root / "CITATION.cff", version, manifest["fingerprint"])
-        if args.release:
-            record_release(paths, manifest)
-        print(f"manifest: {len(manifest['files'])} files, version {version}, fingerprint {manifest['fingerprint']}")
+        manifest = seal(paths.root)
+        print(f"manifest: {len(manifest['files'])} files, version {version}, release fingerprint "
+              f"sha256:{manifest['fingerprint']}")
         return 0
     if not paths.manifest.exists():
-        raise CashError("no manifest; run `cash manifest`", Location(file=str(paths.manifest)))
-    differences = manifest_differences(read_manifest(paths), compute_manifest(paths.root, version))
+        raise CashError("no manifest", Location(file=str(paths.manifest)), hint="run `cash manifest`")
+    recorded = read_manifest(paths)
+    now = compute_manifest(paths.root, version)
+    differences = manifest_differences(recorded, now)
+    release = published.get(recorded.get("version"))
+    state = ("published " + (release.date or "(date not recorded)") if release and release.fingerprint ==
+             recorded.get("fingerprint") else "NOT published in corpus/releases.json")
+    print(f"manifest: version {recorded.get('version')}, release fingerprint sha256:{recorded.get('fingerprint')} "
+          f"({state})")
     for line in differences:
         print(f"{paths.manifest}: {line}")
     if differences:
+        print(f"cash manifest: the files differ from the manifest (they give sha256:{now['fingerprint']}); next: "
+              + NEXT_STEP_HINT)
         return 1
     print("manifest: up to date")
     return 0
+

@@ -53,6 +53,6 @@ def run_import(args: argparse.Namespace) -> int:
                          Provenance("imported", args.annotator, args.guideline_version or schema_version(),
                                     date.today().isoformat(), "brat standoff", f"imported from {args.folder.name}"),
                          Corpus.at(root).version)
-    path = store_layer(root, header, documents)
+    path = store_layer(root, header, documents, command="import")
     print(f"{path}: {len(documents)} document(s)")
     return 0

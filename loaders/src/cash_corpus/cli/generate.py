@@ -18,14 +18,16 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     # imported here, not at the top: `cash --help` and `cash validate` should not pay for datasets/pyarrow
     from ..generated import check_artifacts, write_artifacts
+    from . import resolve_root
+    root = resolve_root(args)
     if args.check:
-        stale = check_artifacts()
+        stale = check_artifacts(root)
         for path in stale:
             print(f"{path}: out of date with the schema or the data (run `cash generate`)")
         if stale:
             return 1
         print("generated artefacts: up to date")
         return 0
-    for path in write_artifacts():
+    for path in write_artifacts(root):
         print(f"wrote {path}")
     return 0

@@ -19,20 +19,26 @@ def register(subparsers) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     # imported here, not at the top: `cash --help` and `cash validate` should not pay for datasets/pyarrow
-    from ..hf.publish import stale_files, write_build
+    from ..corpus import Corpus
+    from ..hf.publish import check_build, release_stamp, write_build
     from ..hf.report import card_configs, load_config, run_validation, summary_text
     from . import resolve_root
+    from .build import release_line
     root = resolve_root(args)
     if args.check:
-        problems = stale_files(root)
+        plan, problems = check_build(root)
         for line in problems:
             print(f"cash report: stale: {line}")
         if problems:
+            print("cash report: the committed build is stale; next: `cash build`")
             return 1
-        print("build: up to date")
+        release = release_stamp(root, Corpus.at(root).version, plan.hashes)
+        print(f"build: up to date, build fingerprint sha256:{plan.fingerprint}")
     else:
         outcome = write_build(root)
-        print(f"build: fingerprint sha256:{outcome.plan.fingerprint}, {len(outcome.written)} file(s) written")
+        plan, release = outcome.plan, outcome.release
+        print(f"build: build fingerprint sha256:{plan.fingerprint}, {len(outcome.written)} file(s) written")
+    print(f"build: {release_line(release)}")
     failed = False
     validation = run_validation(root)
     if validation is None:

@@ -6,7 +6,8 @@ Offsets in brat are character (code point) offsets into the `.txt`, as in CASH. 
   a span that holds a line break is written as fragments (`start end;start end`) around it;
 - attributes (`A`): on Claim `Claim_type`, `Certainty`, `Polarity` and one `Stance_<TARGET>` per
   stance target; on Cue `Kind`, `Cue_type`; on Attribution_cue `Source_type`, `Form`,
-  `Parc_type` (values: the schema inventories);
+  `Parc_type`, and where annotated `Author_commitment` and `Hypothetical` (true|false)
+  (values: the schema inventories);
 - relations (`R`): `Source` and `Content` (Attribution_cue → its source/content), `Holder`
   (Claim → the Attribution_cue of its holder; no relation = the author), `Cue_of` (Cue → Claim),
   `Parent` (Attribution_cue → the parent's Attribution_cue);
@@ -46,6 +47,10 @@ ATTRIBUTES = {
     "Form": ("Attribution_cue", "attribution_form", "form"),
     "Parc_type": ("Attribution_cue", "parc_type", "parc_type"),
 }
+# optional attribution fields (schema 1.1.0): written only when annotated, so None round-trips
+OPTIONAL_ATTRIBUTES = {"Author_commitment": ("author_commitment", "author_commitment"),
+                       "Hypothetical": (None, "hypothetical")}
+BOOLEAN = {"true": True, "false": False}
 RELATIONS = {"Source": ("Attribution_cue", "Source"), "Content": ("Attribution_cue", "Content"),
              "Holder": ("Claim", "Attribution_cue"), "Cue_of": ("Cue", "Claim"),
              "Parent": ("Attribution_cue", "Attribution_cue")}
@@ -67,6 +72,8 @@ def annotation_conf() -> str:
               for name, (entity, inventory, _) in ATTRIBUTES.items()]
     lines += [f"{STANCE_PREFIX}{target}\tArg:Claim, Value:{'|'.join(label_names('stance_polarity'))}"
               for target in label_names("stance_target")]
+    lines += [f"{name}\tArg:Attribution_cue, Value:{'|'.join(label_names(inventory) if inventory else BOOLEAN)}"
+              for name, (inventory, _) in OPTIONAL_ATTRIBUTES.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -130,6 +137,10 @@ def document_ann(text: str, doc: DocumentAnnotations) -> str:
         cue = entity("Attribution_cue", a.cue, ("attribution", a.id))
         for name in ("Source_type", "Form", "Parc_type"):
             attribute(name, cue, getattr(a, ATTRIBUTES[name][2]))
+        for name, (_, field_name) in OPTIONAL_ATTRIBUTES.items():
+            value = getattr(a, field_name)
+            if value is not None:
+                attribute(name, cue, str(value).lower() if isinstance(value, bool) else value)
         if a.source is not None:
             relation("Source", cue, entity("Source", a.source, ("source", a.id)))
         relation("Content", cue, entity("Content", a.content, ("content", a.id)))
@@ -195,6 +206,8 @@ def read_document(txt: Path, ann: Path, document_id: str | None = None) -> Docum
     notes: dict[str, str] = {}
     allowed_values = {name: set(label_names(inv)) for name, (_, inv, _) in ATTRIBUTES.items()}
     allowed_values.update({f"{STANCE_PREFIX}{t}": set(label_names("stance_polarity")) for t in label_names("stance_target")})
+    allowed_values.update({name: set(label_names(inventory) if inventory else BOOLEAN)
+                           for name, (inventory, _) in OPTIONAL_ATTRIBUTES.items()})
     with open(ann, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             line = line.rstrip("\n")
@@ -263,9 +276,13 @@ def _assemble(doc_id, sha, entities, attributes, relations, notes, ann: Path) ->
     attributions = []
     for *_, tid in by_kind["Attribution_cue"]:
         source, content, parent = one("Source", tid, False), one("Content", tid, True), one("Parent", tid, False)
+        given = attributes.get(tid, {})
+        hypothetical = BOOLEAN[given["Hypothetical"]] if "Hypothetical" in given else None
         attributions.append(Attribution(ids[tid], doc_id, entities[source][1] if source else None, entities[tid][1],
                                         entities[content][1], need(tid, "Source_type"), need(tid, "Form"),
-                                        need(tid, "Parc_type"), ids[parent] if parent else None, notes.get(tid)))
+                                        need(tid, "Parc_type"), ids[parent] if parent else None, notes.get(tid),
+                                        hypothetical=hypothetical,
+                                        author_commitment=given.get("Author_commitment")))
     targets = label_names("stance_target")
     claims = []
     for *_, tid in by_kind["Claim"]:

@@ -5,7 +5,10 @@
 keys its cache on folder name, config, version and this YAML, never on the data files'
 contents, so each config's `description` carries the build fingerprint (sha256 over the
 Parquet files); the description is part of the builder config `datasets` hashes, so any
-rebuild that changes a file changes the cache key and reaches the user.
+rebuild that changes a file changes the cache key and reaches the user. The build fingerprint
+is named as such wherever it appears, next to the release fingerprint, the one to cite
+(`cash_corpus.manifest`); the BibTeX entry carries version, release fingerprint, year of the
+release and how to get exactly those files back.
 
 Only the front matter between the leading `---` lines is ours; the human text below is kept
 byte for byte.
@@ -13,6 +16,7 @@ byte for byte.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -29,12 +33,39 @@ def size_category(num_documents: int) -> str:
         "10K<n<100K" if num_documents < 100_000 else "100K<n<1M" if num_documents < 1_000_000 else "1M<n<10M")
 
 
-def citation(info: dict[str, Any]) -> str:
-    """BibTeX naming the corpus and its version; no author or year is invented."""
-    key = f"{info['name'].lower()}_corpus_{info['version'].replace('.', '_')}"
+@dataclass(frozen=True)
+class ReleaseStamp:
+    """The release the built files belong to: the release fingerprint of the files as they are,
+    whether `corpus/releases.json` publishes exactly that fingerprint for the version, and the
+    date it records (None when unpublished or not recorded)."""
+
+    version: str
+    fingerprint: str
+    date: str | None
+    published: bool
+
+
+def retrieval(version: str) -> str:
+    return f"cash release get {version}"
+
+
+def citation(info: dict[str, Any], release: ReleaseStamp) -> str:
+    """BibTeX naming the corpus, its version, the release fingerprint, the year of the release
+    (only when published: no date is invented) and the command that gets those files back."""
+    version = info["version"]
+    key = f"{info['name'].lower()}_corpus_{version.replace('.', '_')}"
     title = info.get("title", info["name"])
-    return (f"@misc{{{key},\n  title = {{{{{title}}}}},\n  note = {{Corpus version {info['version']}, "
-            f"schema version {info['schema_version']}}}\n}}\n")
+    state = ("" if release.published else
+             "; NOT a published release: these files differ from anything in corpus/releases.json")
+    lines = [f"@misc{{{key},", f"  title = {{{{{title}}}}},"]
+    if release.published and release.date:
+        lines.append(f"  year = {{{release.date[:4]}}},")
+    lines += [f"  version = {{{version}}},",
+              f"  note = {{Corpus version {version}, schema version {info['schema_version']}, release fingerprint "
+              f"sha256:{release.fingerprint}{state}. Retrieve exactly these files from a clone of the repository "
+              f"with `{retrieval(version)}` (no git tags needed) and check them with `cash release verify`}}",
+              "}"]
+    return "\n".join(lines) + "\n"
 
 
 def description(info: dict[str, Any]) -> str:
@@ -44,14 +75,17 @@ def description(info: dict[str, Any]) -> str:
             "Copyright in the texts stays with their publishers; no licence is known.")
 
 
-def config_entry(summary, version: str, fingerprint: str, split: str, default: bool) -> dict[str, Any]:
+def config_entry(summary, version: str, fingerprint: str, split: str, default: bool,
+                 release: ReleaseStamp) -> dict[str, Any]:
     layer_state = "present" if summary.layer_present else "not yet present: no annotations"
     entry: dict[str, Any] = {"config_name": summary.name}
     if default:
         entry["default"] = True
     entry["version"] = version
     entry["description"] = (f"{summary.kind} from annotation layer '{summary.layer}' ({layer_state}); "
-                            f"build fingerprint sha256:{fingerprint}")
+                            f"build fingerprint sha256:{fingerprint} (Parquet only, keys the datasets cache); "
+                            f"release fingerprint sha256:{release.fingerprint} "
+                            f"({'cite this one' if release.published else 'not published'})")
     entry["data_files"] = [{"split": split, "path": f"data/{summary.name}/{split}-*.parquet"}]
     return entry
 
@@ -62,8 +96,9 @@ def info_entry(summary, split: str) -> dict[str, Any]:
 
 
 def card_data(info: dict[str, Any], configs: list, fingerprint: str, shard_size: int, split: str,
-              languages: list[str], num_documents: int) -> dict[str, Any]:
-    """The whole YAML mapping, in a fixed key order so rebuilds are byte-identical."""
+              languages: list[str], num_documents: int, release: ReleaseStamp) -> dict[str, Any]:
+    """The whole YAML mapping, in a fixed key order so rebuilds are byte-identical.
+    `fingerprint` is the build fingerprint; `release` names the release fingerprint to cite."""
     version = info["version"]
     return {
         "pretty_name": info.get("title", info["name"]),
@@ -74,11 +109,15 @@ def card_data(info: dict[str, Any], configs: list, fingerprint: str, shard_size:
         "tags": ["claims", "attribution", "stance", "hedging", "factuality", "parc"],
         "version": version,
         "description": description(info),
-        "citation": citation(info),
-        "configs": [config_entry(s, version, fingerprint, split, i == 0) for i, s in enumerate(configs)],
+        "citation": citation(info, release),
+        "configs": [config_entry(s, version, fingerprint, split, i == 0, release)
+                    for i, s in enumerate(configs)],
         "dataset_info": [info_entry(s, split) for s in configs],
         "cash_build": {"corpus_version": version, "schema_version": info["schema_version"],
-                       "fingerprint": fingerprint, "shard_size": shard_size, "split": split,
+                       "build_fingerprint": fingerprint,
+                       "release": {"version": version, "fingerprint": release.fingerprint, "date": release.date,
+                                   "published": release.published, "retrieve": retrieval(version)},
+                       "shard_size": shard_size, "split": split,
                        "layers": {s.layer: ("present" if s.layer_present else "missing")
                                   for s in configs}},
     }

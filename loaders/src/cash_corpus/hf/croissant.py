@@ -13,7 +13,7 @@ from typing import Any
 
 from datasets import ClassLabel, List, Value
 
-from .card import LICENSE, citation, description
+from .card import LICENSE, ReleaseStamp, citation, description
 from .features import config_features
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
@@ -70,8 +70,10 @@ def record_set(summary) -> dict[str, Any]:
             "field": [field_node(summary.name, file_set, column, [column], feature) for column, feature in features.items()]}
 
 
-def croissant(info: dict[str, Any], configs: list, hashes: dict[str, str], fingerprint: str, split: str) -> dict[str, Any]:
-    """The JSON-LD document (a dict); `dumps` gives its canonical bytes."""
+def croissant(info: dict[str, Any], configs: list, hashes: dict[str, str], fingerprint: str, split: str,
+              release: ReleaseStamp) -> dict[str, Any]:
+    """The JSON-LD document (a dict); `dumps` gives its canonical bytes. `fingerprint` is the
+    build fingerprint (Parquet only); `release` carries the release fingerprint to cite."""
     distribution: list[dict[str, Any]] = [
         {"@type": "cr:FileObject", "@id": rel, "name": rel, "contentUrl": rel, "encodingFormat": PARQUET,
          "sha256": hashes[rel]}
@@ -82,8 +84,10 @@ def croissant(info: dict[str, Any], configs: list, hashes: dict[str, str], finge
         for s in configs]
     return {
         "@context": CONTEXT, "@type": "sc:Dataset", "name": info["name"], "conformsTo": CONFORMS_TO,
-        "description": description(info) + f" Build fingerprint sha256:{fingerprint}.",
-        "license": LICENSE, "version": info["version"], "citeAs": citation(info),
+        "description": description(info) + f" Release fingerprint sha256:{release.fingerprint} "
+                                           f"({'cite this one' if release.published else 'not published'}); "
+                                           f"build fingerprint (Parquet only) sha256:{fingerprint}.",
+        "license": LICENSE, "version": info["version"], "citeAs": citation(info, release),
         "distribution": distribution,
         "recordSet": [record_set(s) for s in configs],
     }

@@ -71,7 +71,8 @@ def cue_fields() -> dict:
 def attribution_fields() -> dict:
     return {"id": STRING, "source": span_struct(), "cue": span_struct(), "content": span_struct(),
             "source_type": class_label("source_type"), "form": class_label("attribution_form"),
-            "parc_type": class_label("parc_type"), "parent": STRING, "note": STRING}
+            "parc_type": class_label("parc_type"), "parent": STRING,
+            "hypothetical": Value("bool"), "author_commitment": class_label("author_commitment"), "note": STRING}
 
 
 def with_document_id(fields: dict) -> dict:

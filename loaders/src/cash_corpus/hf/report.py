@@ -20,13 +20,12 @@ from .card import read_card
 from .features import config_features
 from .publish import README
 
-# Label columns counted in the summary, per config kind.
-LABEL_COLUMNS = {
-    "claims": ("claim_type", "certainty", "polarity"),
-    "cues": ("kind", "cue_type"),
-    "attributions": ("source_type", "form", "parc_type"),
-    "sentences": ("certainty", "has_claim", "has_hedge", "has_booster", "has_attribution"),
-}
+def label_columns(features) -> tuple[str, ...]:
+    """The columns counted in the summary: every top-level ClassLabel or boolean column of a config
+    (derived from its features, which derive from the schema)."""
+    from datasets import ClassLabel, Value
+    return tuple(name for name, feature in features.items()
+                 if isinstance(feature, ClassLabel) or (isinstance(feature, Value) and feature.dtype == "bool"))
 
 
 @dataclass
@@ -59,14 +58,17 @@ def card_configs(root: Path) -> list[dict[str, Any]]:
 
 def count_labels(kind: str, rows: Iterable[dict[str, Any]], features) -> tuple[dict[str, Counter], int, list]:
     """Label counts by name (ClassLabel ints decoded with the loaded features), row count, document summaries."""
-    counts: dict[str, Counter] = {column: Counter() for column in LABEL_COLUMNS.get(kind, ())}
+    counts: dict[str, Counter] = {column: Counter() for column in label_columns(features)}
     documents, total = [], 0
     for row in rows:
         total += 1
         for column in counts:
             value = row[column]
             feature = features[column]
-            counts[column][feature.int2str(value) if hasattr(feature, "int2str") else str(value)] += 1
+            if value is None:  # an optional label left unset
+                counts[column]["(not set)"] += 1
+            else:
+                counts[column][feature.int2str(value) if hasattr(feature, "int2str") else str(value)] += 1
         if kind == "documents":
             documents.append({"id": row["id"], "characters": len(row["text"]), "sentences": len(row["sentences"]),
                               "tokens": len(row["tokens"]), "claims": len(row["claims"]), "cues": len(row["cues"]),

@@ -55,6 +55,7 @@ def attribution_row(attribution: Attribution) -> dict[str, Any]:
     return {"id": attribution.id, "source": span_row(attribution.source), "cue": span_row(attribution.cue),
             "content": span_row(attribution.content), "source_type": attribution.source_type,
             "form": attribution.form, "parc_type": attribution.parc_type, "parent": attribution.parent,
+            "hypothetical": attribution.hypothetical, "author_commitment": attribution.author_commitment,
             "note": attribution.note}
 
 

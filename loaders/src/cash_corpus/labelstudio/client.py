@@ -40,14 +40,25 @@ def api_key_from_env() -> str:
     return key
 
 
+def _sdk():
+    """label_studio_sdk, imported only when a server is contacted: it is the `[labelstudio]` extra,
+    so `cash validate`, `build`, `report` and the rest of the bridge work without it."""
+    try:
+        import label_studio_sdk
+        import label_studio_sdk.core.api_error
+    except ImportError as exc:
+        raise UsageError("talking to a Label Studio server needs the label-studio-sdk package",
+                         hint='pip install -e ".[labelstudio]"') from exc
+    return label_studio_sdk
+
+
 def connect(url: str, api_key: str):
-    from label_studio_sdk import LabelStudio
-    return LabelStudio(base_url=url.rstrip("/"), api_key=api_key)
+    return _sdk().LabelStudio(base_url=url.rstrip("/"), api_key=api_key)
 
 
 def _api(action: str, call, *args, **kwargs):
     """Run an SDK call; a server or network failure becomes a CashError that names the action (no secrets)."""
-    from label_studio_sdk.core.api_error import ApiError
+    ApiError = _sdk().core.api_error.ApiError
     try:
         return call(*args, **kwargs)
     except ApiError as exc:

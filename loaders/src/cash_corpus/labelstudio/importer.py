@@ -24,7 +24,8 @@ from typing import Any
 from ..corpus import Corpus
 from ..errors import CashError, Location, UsageError
 from ..jsonl import dumps_line
-from ..layers import document_from_records, layer_rows, write_layer
+from ..layers import document_from_records, layer_rows, stage_layer
+from ..transaction import corpus_transaction
 from ..paths import is_valid_layer_name
 from ..records import (Attribution, Claim, Cue, DocumentAnnotations, Holder, LayerHeader, Provenance, Span,
                        Stance)
@@ -504,23 +505,23 @@ def import_export(corpus: Corpus, export: Path, layer: str, *, annotators: str =
     try:
         stats, taken = read_export(corpus, export, spool, drafts=drafts, offsets=offsets)
         layers = group_layers(taken, layer, annotators, latest)
-        plans = []
-        for name, items in sorted(layers.items()):
-            header = layer_header(name, items, corpus, guideline_version or schema_version(), tool)
-            path = corpus.paths.layer_path(name)
-            _validate_layer(path, header, items, spool, corpus, export)
-            if path.exists():
-                if _same_as_file(path, layer_rows(header, spool.documents(items), presorted=True)):
-                    stats.unchanged.append(name)
-                    continue
-                if not overwrite:
-                    raise CashError(f"importing would change existing layer {name!r}; refusing to overwrite "
-                                    "annotations", Location(file=str(path)),
-                                    hint="pass --overwrite to replace it deliberately")
-            plans.append((name, path, header, items))
-        for name, path, header, items in plans:
-            write_layer(path, header, spool.documents(items), overwrite=True, presorted=True)
-            stats.written.append(name)
+        # One transaction for every layer of the export: checked and written under the corpus lock,
+        # validated as the corpus will be, all layers or none.
+        with corpus_transaction(corpus.paths.root, "ls import") as txn:
+            for name, items in sorted(layers.items()):
+                header = layer_header(name, items, corpus, guideline_version or schema_version(), tool)
+                path = corpus.paths.layer_path(name)
+                _validate_layer(path, header, items, spool, corpus, export)
+                if path.exists():
+                    if _same_as_file(path, layer_rows(header, spool.documents(items), presorted=True)):
+                        stats.unchanged.append(name)
+                        continue
+                    if not overwrite:
+                        raise CashError(f"importing would change existing layer {name!r}; refusing to overwrite "
+                                        "annotations", Location(file=str(path)),
+                                        hint="pass --overwrite to replace it deliberately")
+                stage_layer(txn, name, header, spool.documents(items), presorted=True)
+                stats.written.append(name)
         return stats
     finally:
         spool.close()

@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from ..paths import CorpusPaths, is_valid_document_id
-from ..schema import LABEL_SETS, is_supported_schema_version
+from ..schema import inventories, is_supported_schema_version
 from .findings import Finding, finding
 from .reading import iter_lines, read_json_file
 from .shapes import schema_findings
@@ -45,7 +45,7 @@ def check_schema_file(path: Path, file: str) -> Iterator[Finding]:
                       found="/".join(map(str, exc.path)) or None)
         return
     defs = schema.get("$defs", {}) if isinstance(schema, dict) else {}
-    for name in LABEL_SETS:
+    for name in inventories():
         options = defs.get(name, {}).get("oneOf") if isinstance(defs.get(name), dict) else None
         if not isinstance(options, list) or not all(
                 isinstance(o, dict) and isinstance(o.get("const"), str) and o.get("description") for o in options):

@@ -18,7 +18,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from ..schema import load_schema
+from ..schema import load_schema, schema_cached
 
 Check = Callable[[Any], bool]
 
@@ -280,12 +280,12 @@ _KNOWN = frozenset({"$ref", "type", "const", "enum", "oneOf", "anyOf", "allOf", 
                     "minimum", "format", "$defs"})
 
 
-@cache
+@schema_cached
 def _emitter() -> _Emitter:
     return _Emitter(load_schema())
 
 
-@cache
+@schema_cached
 def fast_check(def_name: str) -> Check:
     """The compiled yes/no check for `$defs/<def_name>` (same verdict as jsonschema's is_valid)."""
     emitter = _emitter()

@@ -137,3 +137,16 @@ def format_finding(f: Finding) -> str:
 def errors(findings: Iterable[Finding]) -> list[Finding]:
     """Only the findings of severity error (the ones that make `cash validate` exit 1)."""
     return [f for f in findings if f.severity == ERROR]
+
+
+# Lint (`cash validate --lint`, `cash lint`; validation/lint.py): consistency of a layer with
+# itself. Always warnings: each marks a place to review, none proves an error.
+CODES.update({
+    "cue-unmarked-occurrence": (WARNING, "a cue word or phrase marked elsewhere in the layer is not marked at this identical occurrence (lint)"),
+    "stance-reported-as-author": (WARNING, "a reported claim takes a side and its stance equals the document stance on every target it lists (lint)"),
+    "attribution-content-without-claim": (WARNING, "an attribution whose content span contains no claim (lint)"),
+    "stance-document-contradicts-claims": (WARNING, "a document stance that the majority of the author's claims on that target contradict (lint)"),
+    "stance-target-repeated": (WARNING, "a document or claim stance that lists a target more than once (lint)"),
+})
+LINT_CODES = ("cue-unmarked-occurrence", "stance-reported-as-author", "attribution-content-without-claim",
+              "stance-document-contradicts-claims", "stance-target-repeated")

@@ -13,7 +13,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from ..schema import LABEL_SETS, load_schema, validator
+from ..schema import inventories, load_schema, schema_cached, validator
 from .fastcheck import fast_check
 from .findings import Finding, finding
 
@@ -77,11 +77,11 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
         yield from _leaves(sub)
 
 
-@cache
+@schema_cached
 def _label_defs() -> dict[str, str]:
     """json of each label $def -> its name, to recognise a label node in an error."""
     defs = load_schema()["$defs"]
-    return {json.dumps(defs[name], sort_keys=True): name for name in LABEL_SETS}
+    return {json.dumps(defs[name], sort_keys=True): name for name in inventories()}
 
 
 def _is_label_node(node: Any) -> bool:
