@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cash_corpus.distributed import build_on_dask, validate_on_dask
+from cash_corpus.hf.features import CONFIG_KINDS
 from cash_corpus.hf.publish import write_build
 from cash_corpus.synth import write_synth
 from cash_corpus.validation import validate_root
@@ -40,7 +41,7 @@ def test_dask_build_is_byte_identical(twin_corpora):
     outcome = write_build(single, SHARD_SIZE)
     plan = build_on_dask(distributed, SHARD_SIZE, scheduler="processes", num_workers=2).plan
     files = parquet_files(single)
-    assert len(files) == 2 * 5 * 5  # two layers x five configs x five shards
+    assert len(files) == 2 * len(CONFIG_KINDS) * 5  # two layers x every config kind x five shards
     assert parquet_files(distributed) == files
     assert plan.fingerprint == outcome.plan.fingerprint
     assert [(c.name, c.num_rows, c.files) for c in plan.configs] == \

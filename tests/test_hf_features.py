@@ -22,7 +22,10 @@ EXPECTED_LABELS = {
     "attributions": {"source_type": "source_type", "form": "attribution_form", "parc_type": "parc_type",
                      "author_commitment": "author_commitment"},
     "sentences": {"zone": "zone_type"},
+    "tokens": {},  # BIO tag names derived from inventories: checked below and in tests/test_bio.py
 }
+BIO_COLUMNS = {"claim_tags": "claim_type", "claim_tags_inner": "claim_type", "cue_tags": "cue_kind",
+               "attribution_tags": None, "attribution_tags_inner": None}
 
 
 def leaves(feature, prefix=""):
@@ -43,6 +46,10 @@ def test_label_columns_are_class_labels_named_by_the_schema():
         expected = dict(EXPECTED_LABELS[kind])
         if kind == "sentences":
             assert found.pop("certainty").names == list(SENTENCE_CERTAINTY)
+        if kind == "tokens":
+            for column, inventory in BIO_COLUMNS.items():
+                labels = label_names(inventory) if inventory else ["source", "cue", "content"]
+                assert found.pop(column).names == ["O"] + [f"{p}-{x}" for x in labels for p in "BI"], column
         assert set(found) == set(expected), kind
         for path, inventory in expected.items():
             assert found[path].names == label_names(inventory), (kind, path)

@@ -37,3 +37,26 @@ def test_default_config_loads_from_a_bare_copy_without_the_package(repo_root, tm
     assert out["ids"] == sorted(corpus.document_ids()) == out["streamed"]
     assert out["version"] == corpus.version
     assert out["package"] is False
+
+
+def test_tokens_config_loads_with_classlabel_sequences(repo_root, tmp_path):
+    """`load_dataset(<absolute clone path>, "tokens")`, the real loader: BIO tags are ClassLabel sequences
+    whose names come from the schema, and each row's tokens repeat the raw text at their offsets."""
+    import datasets
+    from cash_corpus.bio import tag_columns, tag_names
+    ds = datasets.load_dataset(str(repo_root), "tokens", split="test", cache_dir=str(tmp_path / "cache"))
+    corpus = Corpus.at(repo_root)
+    assert ds.num_rows == sum(len(s.sentences) for s in corpus.structures())
+    for column in tag_columns():
+        feature = ds.features[column]
+        assert isinstance(feature, datasets.List) and isinstance(feature.feature, datasets.ClassLabel)
+        assert feature.feature.names == tag_names(column.split("_tags")[0])
+    texts = {doc_id: corpus.text(doc_id) for doc_id in corpus.document_ids()}
+    tagged = 0
+    for row in ds:
+        text = texts[row["document_id"]]
+        assert row["tokens"] == [text[s:e] for s, e in zip(row["token_starts"], row["token_ends"])]
+        for column in tag_columns():
+            assert len(row[column]) == len(row["tokens"])
+        tagged += sum(1 for tag in row["claim_tags"] if tag != 0)
+    assert tagged > 0

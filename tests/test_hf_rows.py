@@ -53,3 +53,30 @@ def test_cue_rows_round_trip_through_parquet(items):
     back = [{k: (features[k].int2str(v) if k in ("kind", "cue_type") else v) for k, v in row.items()}
             for row in table.to_pylist()]
     assert back == rows
+
+
+def test_token_rows_with_non_bmp_text(tmp_path):
+    """Token rows of a document whose spans follow 🚀, 🇮🇷 and 𝔸: offsets are code points, tags sit on the
+    spans' tokens, and the rows encode with the config's features."""
+    from cash_corpus.corpus import Corpus
+    from cash_corpus.hf.rows import DocumentInput, token_rows
+    from hf_helpers import gold_annotations, make_corpus
+
+    root = make_corpus(tmp_path / "c")
+    corpus = Corpus.at(root)
+    structure = next(s for s in corpus.structures() if s.document_id == "missiles-alliances")
+    annotations = gold_annotations(root)[0]
+    text = corpus.text("missiles-alliances")
+    doc = DocumentInput({"id": "missiles-alliances"}, text, structure, "gold", annotations)
+    rows = list(token_rows(doc))
+    assert [r["id"] for r in rows] == [f"missiles-alliances:{k}" for k in range(len(structure.sentences))]
+    second = rows[1]
+    assert second["tokens"] == ["Officials", "said", "that", "Iran", "🇮🇷", "may", "have", "sent", "missiles", "to",
+                                "Russia", "."]
+    assert [text[s:e] for s, e in zip(second["token_starts"], second["token_ends"])] == second["tokens"]
+    assert second["claim_tags"] == ["O", "O", "O", "B-factual"] + ["I-factual"] * 7 + ["O"]
+    assert second["cue_tags"] == ["O"] * 5 + ["B-hedge"] + ["O"] * 6
+    assert second["attribution_tags"] == ["B-source", "B-cue", "O", "B-content"] + ["I-content"] * 7 + ["O"]
+    assert rows[2]["cue_tags"][rows[2]["tokens"].index("clearly")] == "B-booster"
+    table = encode_rows("tokens", rows)
+    assert table.num_rows == len(rows)

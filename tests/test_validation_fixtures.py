@@ -32,6 +32,7 @@ LAYER = {
     "offset-out-of-range": (8, A, "c3", 155, 500),
     "span-text-mismatch": (8, A, "c3", 156, 177),
     "span-whitespace": (8, A, "c3", 154, 176),
+    "span-inside-token": (8, A, "c3", 156, 176),
     "id-duplicate": (8, A, "c2", None, None),
     "document-duplicate": (15, B, None, None, None),
     "document-unknown": (15, "gamma-unknown", None, None, None),

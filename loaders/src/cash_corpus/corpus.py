@@ -90,7 +90,7 @@ class Corpus:
 
 def build_structure(doc_id: str, text: str, text_sha256: str,
                     zone_overrides: Mapping[int, str] | None = None) -> Structure:
-    from .segment import SEGMENTER, default_zones, sentences_and_tokens  # syntok loads on use, not on import
+    from .segment import SEGMENTER, default_zones, sentences_and_tokens  # spaCy loads on use, not on import
     zones = default_zones(text, zone_overrides)
     sentences, tokens = sentences_and_tokens(text, zones)
     return Structure(doc_id, text_sha256, tuple(zones), "corrected" if zone_overrides else "default", SEGMENTER,
@@ -219,3 +219,34 @@ def rezone_document(root: Path, doc_id: str, zone_overrides: Mapping[int, str]) 
         txn.write_text(_relative(txn, zoning_file),
                        json.dumps({str(k): v for k, v in sorted(zone_overrides.items())}) + "\n")
     return structure
+
+
+def recorded_zone_overrides(paths: CorpusPaths, doc_id: str) -> dict[int, str] | None:
+    """The per-line zone types `corpus/zoning/<id>.json` recorded when the document was added, or None."""
+    path = safe_child(paths.corpus_dir / "zoning", doc_id, ".json")
+    if not path.is_file():
+        return None
+    return {int(line): kind for line, kind in read_json(path).items()}
+
+
+def resegmented_structures(root: Path) -> list[Structure]:
+    """Every document's structure recomputed with the current segmenter from its text and recorded
+    zoning: what `cash add` would store today. Ids, zones and text hashes are unchanged."""
+    corpus = Corpus.at(root)
+    out = []
+    for metadata in corpus.documents():
+        doc_id = metadata["id"]
+        out.append(build_structure(doc_id, corpus.text(doc_id), metadata["sha256"],
+                                   recorded_zone_overrides(corpus.paths, doc_id)))
+    return out
+
+
+def resegment_corpus(root: Path) -> list[Structure]:
+    """Rewrite structure.jsonl with `resegmented_structures` (a tokenizer change is a data change),
+    in one transaction: the corpus is validated as it will be before anything is renamed into place."""
+    with corpus_transaction(root, "resegment") as txn:
+        structures = resegmented_structures(txn.root)
+        with txn.open(_relative(txn, txn.paths.structure)) as handle:
+            for structure in structures:
+                handle.write(dumps_line(structure.to_dict()) + "\n")
+    return structures

@@ -77,10 +77,43 @@ def datasets_features(_: str, root: Path) -> str:
                       indent=2) + "\n"
 
 
+TOKEN_TAGS_BLOCK = "token tags (cash generate)"
+
+
+def token_tags_section(root: Path) -> str:
+    """The nesting policy of the `tokens` configs and, per layer, where its spans went."""
+    from .bio import FAMILIES, family_columns, nesting_counts
+    from .layers import iter_documents, layer_names
+    paths = CorpusPaths(root)
+    corpus = Corpus(paths)
+    structures = {s.document_id: s for s in corpus.structures()}
+    lines = [
+        "Nesting policy of the `tokens` configs: BIO holds one span per token, so spans are placed in the order "
+        "(start, longest first); a span goes to the outer column (`claim_tags`, `cue_tags`, `attribution_tags`) "
+        "if none of its tokens is taken there, else to the inner column (`claim_tags_inner`, "
+        "`attribution_tags_inner`) if none is taken there, else it is dropped. Where claims nest, the outermost "
+        "claim is in `claim_tags` and the claim inside it in `claim_tags_inner`. Cues do not nest and have one "
+        "column. Spans are cut at sentence edges (counted below).", "",
+        "| layer | tags | spans | outer column | inner column | dropped | crossing a sentence edge |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    names = [name for name in ["gold", *layer_names(paths)] if paths.layer_path(name).exists()]
+    for name in dict.fromkeys(names):
+        documents = ((doc, structures[doc.document_id].sentences, structures[doc.document_id].tokens)
+                     for doc in iter_documents(paths.layer_path(name)) if doc.document_id in structures)
+        counts = nesting_counts(documents)
+        for family in FAMILIES:
+            c = counts[family]
+            inner = str(c["inner"]) if len(family_columns(family)) > 1 else "–"
+            lines.append(f"| {name} | {family} | {c['spans']} | {c['outer']} | {inner} | {c['dropped']} | "
+                         f"{c['crossing_sentence']} |")
+    return "\n".join(lines)
+
+
 def statistics_and_agreement(text: str, root: Path) -> str:
-    """The two data-derived blocks shared by DATASHEET.md and the dataset card (README.md)."""
+    """The data-derived blocks shared by DATASHEET.md and the dataset card (README.md)."""
     text = replace_marked(text, "corpus statistics (cash generate)", corpus_statistics(root))
-    return replace_marked(text, "agreement (cash generate)", agreement_section(root))
+    text = replace_marked(text, "agreement (cash generate)", agreement_section(root))
+    return replace_marked(text, TOKEN_TAGS_BLOCK, token_tags_section(root))
 
 
 def guideline_tables(text: str, root: Path) -> str:

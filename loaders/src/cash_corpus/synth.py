@@ -43,7 +43,7 @@ SEGMENTER = f"cash synth {SYNTH_VERSION} (token offsets known by construction)"
 CORPUS_NAME = "CASH synthetic"
 CORPUS_VERSION = "1.0.0"
 GOLD = "gold"
-TOKEN_RE = re.compile(r"\w+(?:[’'-]\w+)*|[^\w\s]+")
+TOKEN_RE = re.compile(r"\w+(?:[’'-]\w+)*|[^\w\s]")  # punctuation and emoji one character each, as spaCy splits them
 EXPORT_TIMESTAMP = "2026-11-21T10:00:00.000000Z"
 
 # (surface, source_type): sources of attributions; some open with a non-BMP letter.

@@ -14,8 +14,10 @@ from pathlib import Path
 from ..errors import CashError
 from ..paths import find_root
 from . import agreement, build, corpus, labelstudio, generate, release, report, synth, validate, view
+from . import baselines, export, score
 
-COMMAND_MODULES = (report, corpus, validate, generate, build, agreement, labelstudio, synth, release, view)
+COMMAND_MODULES = (report, corpus, validate, generate, build, agreement, labelstudio, synth, release, view,
+                   score, export, baselines)
 
 
 def make_parser() -> argparse.ArgumentParser:

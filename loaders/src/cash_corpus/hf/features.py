@@ -17,7 +17,7 @@ from datasets import ClassLabel, Features, LargeList, List, Value
 from ..schema import label_names
 
 # The kinds of config, one Parquet table each; the order is the order of the card's `configs:`.
-CONFIG_KINDS = ("documents", "claims", "cues", "attributions", "sentences")
+CONFIG_KINDS = ("documents", "claims", "cues", "attributions", "sentences", "tokens")
 
 # Sentence-level certainty in the CoNLL-2010 sense (a sentence holding a hedge cue is
 # uncertain). It is derived from cue annotations, not annotated, so it is not a schema inventory.
@@ -125,8 +125,20 @@ def sentences_features() -> Features:
     })
 
 
+def tokens_features() -> Features:
+    """One row per sentence for token classification: tokens with code-point offsets into the raw
+    text and BIO tag sequences whose ClassLabel names derive from the schema (see `cash_corpus.bio`)."""
+    from ..bio import FAMILIES, family_columns, tag_names
+    fields = {"id": STRING, "document_id": STRING, "sentence_id": Value("int32"),
+              "tokens": List(STRING), "token_starts": List(OFFSET), "token_ends": List(OFFSET)}
+    for family in FAMILIES:
+        for column in family_columns(family):
+            fields[column] = List(ClassLabel(names=tag_names(family)))
+    return Features(fields)
+
+
 _BUILDERS = {"documents": documents_features, "claims": claims_features, "cues": cues_features,
-             "attributions": attributions_features, "sentences": sentences_features}
+             "attributions": attributions_features, "sentences": sentences_features, "tokens": tokens_features}
 
 
 def config_features(kind: str) -> Features:

@@ -190,9 +190,21 @@ def sentence_rows(doc: DocumentInput) -> Iterator[dict[str, Any]]:
                "certainty": "uncertain" if has_hedge[index] else "certain"}
 
 
+def token_rows(doc: DocumentInput) -> Iterator[dict[str, Any]]:
+    """Token classification rows, one per sentence, BIO tags under the nesting policy of
+    `cash_corpus.bio`; only for documents the layer annotates (else the tags are unknown)."""
+    from ..bio import sentence_rows as tagged_sentences
+    if doc.annotations is None:
+        return
+    for row in tagged_sentences(doc.text, doc.structure, doc.annotations):
+        yield {"id": f"{doc.document_id}{SENTENCE_ID_SEPARATOR}{row['sentence_id']}", "document_id": doc.document_id,
+               **row}
+
+
 ROW_BUILDERS = {
     "documents": lambda doc: iter((document_row(doc),)),
     "claims": claim_rows, "cues": cue_rows, "attributions": attribution_rows, "sentences": sentence_rows,
+    "tokens": token_rows,
 }
 
 

@@ -23,6 +23,7 @@ from .findings import CODES, ERROR, WARNING, Finding, errors, format_finding
 from .index import CorpusIndex
 from .layer_checks import check_layer
 from .reading import iter_lines
+from .token_checks import TokenIndex, check_token_boundaries
 
 __all__ = ["CODES", "ERROR", "WARNING", "Finding", "errors", "format_finding", "validate_root",
            "validate_paths", "validate_layer_rows", "validate_layer_file"]
@@ -69,7 +70,8 @@ def validate_layer_file(path: Path, root: Path) -> list[Finding]:
 
 def _layer_file(path: Path, index: CorpusIndex, show) -> list[Finding]:
     file = show(path)
-    return list(check_layer(iter_lines(path, file), index, file, path.stem))
+    findings = list(check_layer(iter_lines(path, file), index, file, path.stem))
+    return findings + _token_findings(iter_lines(path, file), index, file, findings)
 
 
 def validate_layer_rows(rows: Iterable[dict[str, Any]], corpus: Corpus, file: str, *,
@@ -80,8 +82,16 @@ def validate_layer_rows(rows: Iterable[dict[str, Any]], corpus: Corpus, file: st
     jsonschema about every row (same findings, slower; used to prove the two agree).
     """
     index = CorpusIndex.build(corpus)
+    rows = list(rows)
     numbered = ((number, row) for number, row in enumerate(rows, start=1))
-    return list(check_layer(numbered, index, file, Path(file).stem, fast=fast))
+    findings = list(check_layer(numbered, index, file, Path(file).stem, fast=fast))
+    return findings + _token_findings(enumerate(rows, start=1), index, file, findings)
+
+
+def _token_findings(numbered, index: CorpusIndex, file: str, findings: list[Finding]) -> list[Finding]:
+    """`span-inside-token` for the spans that have no error of their own (see token_checks)."""
+    broken = {(f.document_id, f.annotation_id) for f in errors(findings) if f.annotation_id is not None}
+    return list(check_token_boundaries(numbered, TokenIndex(index.corpus.paths.structure), file, skip=broken))
 
 
 def validate_paths(paths: list[Path], root: Path | None) -> list[Finding]:

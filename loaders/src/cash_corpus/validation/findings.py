@@ -38,6 +38,7 @@ CODES: dict[str, tuple[str, str]] = {
     "offset-out-of-range": (ERROR, "end beyond the length of the raw text"),
     "span-text-mismatch": (ERROR, "a span's stored text differs from raw[start:end]"),
     "span-whitespace": (WARNING, "a span starts or ends with whitespace"),
+    "span-inside-token": (WARNING, "a span boundary falls inside a token of structure.jsonl (not expressible in token tags)"),
     # ids and references
     "id-duplicate": (ERROR, "an annotation id used twice within one document of a layer"),
     "document-duplicate": (ERROR, "a document listed twice (documents.jsonl, structure.jsonl, or a layer)"),
