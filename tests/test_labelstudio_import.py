@@ -12,8 +12,9 @@ from cash_corpus.errors import CashError
 from cash_corpus.labelstudio.export_reader import iter_export_tasks
 from cash_corpus.labelstudio.importer import MERGE, import_export
 from cash_corpus.labelstudio.offsets import Counting
+from cash_corpus.labelstudio.tasks import region_id
 
-from labelstudio_helpers import export_task, gold_document, layer_records, make_corpus, write_export, write_gold
+from labelstudio_helpers import export_task, gold_document, imported_records, expected_records, make_corpus, write_export, write_gold
 
 
 @pytest.fixture()
@@ -31,7 +32,7 @@ def test_single_annotation_round_trips_exactly(corpus, tmp_path):
     export = write_export(tmp_path / "e.json", [export_task(corpus, 5, gold, [(1, 3)])])
     stats = import_export(corpus, export, "ls")
     assert stats.written == ["ls-user3"]
-    assert layer_records(corpus.paths.layer_path("ls-user3")) == layer_records(gold_path)
+    assert imported_records(corpus.paths.layer_path("ls-user3")) == expected_records(gold_path)
 
 
 def test_utf16_offsets_of_an_old_front_end_are_converted(corpus, tmp_path):
@@ -41,7 +42,7 @@ def test_utf16_offsets_of_an_old_front_end_are_converted(corpus, tmp_path):
     assert task["annotations"][0]["result"][0]["value"]["start"] != gold.attributions[0].cue.start
     stats = import_export(corpus, write_export(tmp_path / "e.json", [task]), "ls")
     assert stats.utf16_regions > 0
-    assert layer_records(corpus.paths.layer_path("ls-user3")) == layer_records(gold_path)
+    assert imported_records(corpus.paths.layer_path("ls-user3")) == expected_records(gold_path)
 
 
 def test_annotators_split_cancelled_drafts_and_unannotated(corpus, tmp_path):
@@ -127,7 +128,13 @@ def _task(corpus):
     return export_task(corpus, 5, gold_document(corpus), [(11, 3)])
 
 
-def _result(task, rid, kind="labels"):
+def _rid(record_id, part="span"):
+    """The region id `cash ls tasks` gives a record's part (an editor-style id, never the CASH id)."""
+    return region_id("d1", record_id, part)
+
+
+def _result(task, record_id, kind="labels"):
+    rid = _rid(record_id, "cue" if record_id.startswith("a") else "span")
     return next(r for r in task["annotations"][0]["result"] if r.get("id") == rid and r["type"] == kind)
 
 
@@ -140,19 +147,19 @@ def test_bad_json(corpus, tmp_path):
 def test_unknown_label(corpus, tmp_path):
     task = _task(corpus)
     _result(task, "c2")["value"]["labels"] = ["opinion"]
-    _refused(corpus, tmp_path, [task], r"task 5, annotation 11, region c2: unknown label 'opinion'")
+    _refused(corpus, tmp_path, [task], rf"task 5, annotation 11, region {_rid('c2')}: unknown label 'opinion'")
 
 
 def test_unknown_from_name(corpus, tmp_path):
     task = _task(corpus)
     _result(task, "c1", "choices")["from_name"] = "claim_flavour"
-    _refused(corpus, tmp_path, [task], r"task 5, annotation 11, region c1: unknown from_name 'claim_flavour'")
+    _refused(corpus, tmp_path, [task], rf"task 5, annotation 11, region {_rid('c1')}: unknown from_name 'claim_flavour'")
 
 
 def test_region_text_mismatch(corpus, tmp_path):
     task = _task(corpus)
     _result(task, "q1")["value"]["text"] = "may"
-    message = _refused(corpus, tmp_path, [task], r"task 5, annotation 11, region q1: region text 'may' does not match")
+    message = _refused(corpus, tmp_path, [task], rf"task 5, annotation 11, region {_rid('q1')}: region text 'may' does not match")
     assert "doc=d1" in message
 
 
@@ -160,14 +167,15 @@ def test_offsets_past_the_end(corpus, tmp_path):
     task = _task(corpus)
     value = _result(task, "q2")["value"]
     value["start"], value["end"] = 500, 507
-    _refused(corpus, tmp_path, [task], r"task 5, annotation 11, region q2: offsets \[500, 507\) run past the end")
+    _refused(corpus, tmp_path, [task], rf"task 5, annotation 11, region {_rid('q2')}: offsets \[500, 507\) run past the end")
 
 
 def test_dangling_relation(corpus, tmp_path):
     task = _task(corpus)
-    relation = next(r for r in task["annotations"][0]["result"] if r["type"] == "relation" and r["from_id"] == "q2")
+    relation = next(r for r in task["annotations"][0]["result"]
+                    if r["type"] == "relation" and r["from_id"] == _rid("q2"))
     relation["to_id"] = "c9"
-    _refused(corpus, tmp_path, [task], r"task 5, annotation 11, region c9: dangling relation q2 -> c9")
+    _refused(corpus, tmp_path, [task], rf"task 5, annotation 11, region c9: dangling relation {_rid('q2')} -> c9")
 
 
 def test_unknown_document(corpus, tmp_path):
@@ -188,4 +196,4 @@ def test_a_later_bad_task_stops_everything(corpus, tmp_path):
     bad = _task(corpus)
     bad["id"] = 6
     _result(bad, "c3", "choices")["value"]["choices"] = ["sure"]
-    _refused(corpus, tmp_path, [good, bad], r"task 6, annotation 11, region c3: unknown label 'sure'")
+    _refused(corpus, tmp_path, [good, bad], rf"task 6, annotation 11, region {_rid('c3')}: unknown label 'sure'")

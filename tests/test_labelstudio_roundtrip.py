@@ -18,7 +18,7 @@ from cash_corpus.labelstudio.offsets import Counting
 from cash_corpus.records import Attribution, Claim, Cue, DocumentAnnotations, Holder, Span, Stance
 from cash_corpus.schema import label_names
 
-from labelstudio_helpers import export_task, layer_records, make_corpus, write_export, write_gold
+from labelstudio_helpers import export_task, imported_records, expected_records, make_corpus, write_export, write_gold
 
 ALPHABET = st.sampled_from(list("abc xyz.,") + ["😀", "𝐀", "𝒮", "é", "—", "🙂"])
 NOTES = st.one_of(st.none(), st.text(ALPHABET, max_size=8))
@@ -88,5 +88,5 @@ def test_gold_to_label_studio_and_back_is_exact(case, data):
         # property states the counting; auto-detection is tested in test_labelstudio_import.py.
         stats = import_export(corpus, export, "ls", offsets=counting)
         assert stats.written == ["ls-user1", "ls-user2"]
-        assert layer_records(corpus.paths.layer_path("ls-user1")) == layer_records(gold_one)
-        assert layer_records(corpus.paths.layer_path("ls-user2")) == layer_records(gold_two)
+        assert imported_records(corpus.paths.layer_path("ls-user1")) == expected_records(gold_one)
+        assert imported_records(corpus.paths.layer_path("ls-user2")) == expected_records(gold_two)

@@ -95,12 +95,14 @@ class Claim:
     holder: Holder
     stance: tuple[Stance, ...] = ()
     note: str | None = field(default=None, compare=False)
+    ls_region_id: str | None = field(default=None, compare=False)  # provenance only (Label Studio import)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Claim":
         return cls(d["id"], d["document_id"], Span.from_dict(d), d["claim_type"], d["certainty"],
                    d["polarity"], Holder(d["holder"]["type"], d["holder"].get("attribution_id")),
-                   tuple(Stance(s["target"], s["polarity"]) for s in d["stance"]), d.get("note"))
+                   tuple(Stance(s["target"], s["polarity"]) for s in d["stance"]), d.get("note"),
+                   d.get("ls_region_id"))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"record": "claim", "id": self.id, "document_id": self.document_id, **self.span.to_dict(),
@@ -108,6 +110,8 @@ class Claim:
                "holder": self.holder.to_dict(), "stance": [s.to_dict() for s in self.stance]}
         if self.note is not None:
             out["note"] = self.note
+        if self.ls_region_id is not None:
+            out["ls_region_id"] = self.ls_region_id
         return out
 
 
@@ -120,17 +124,20 @@ class Cue:
     cue_type: str
     claims: tuple[str, ...]
     note: str | None = field(default=None, compare=False)
+    ls_region_id: str | None = field(default=None, compare=False)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Cue":
         return cls(d["id"], d["document_id"], Span.from_dict(d), d["kind"], d["cue_type"],
-                   tuple(d["claims"]), d.get("note"))
+                   tuple(d["claims"]), d.get("note"), d.get("ls_region_id"))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"record": "cue", "id": self.id, "document_id": self.document_id, **self.span.to_dict(),
                "kind": self.kind, "cue_type": self.cue_type, "claims": list(self.claims)}
         if self.note is not None:
             out["note"] = self.note
+        if self.ls_region_id is not None:
+            out["ls_region_id"] = self.ls_region_id
         return out
 
 
@@ -146,12 +153,13 @@ class Attribution:
     parc_type: str
     parent: str | None = None
     note: str | None = field(default=None, compare=False)
+    ls_region_id: str | None = field(default=None, compare=False)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Attribution":
         return cls(d["id"], d["document_id"], Span.from_dict(d["source"]) if d["source"] else None,
                    Span.from_dict(d["cue"]), Span.from_dict(d["content"]), d["source_type"], d["form"],
-                   d["parc_type"], d.get("parent"), d.get("note"))
+                   d["parc_type"], d.get("parent"), d.get("note"), d.get("ls_region_id"))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"record": "attribution", "id": self.id, "document_id": self.document_id,
@@ -160,6 +168,8 @@ class Attribution:
                "parc_type": self.parc_type, "parent": self.parent}
         if self.note is not None:
             out["note"] = self.note
+        if self.ls_region_id is not None:
+            out["ls_region_id"] = self.ls_region_id
         return out
 
 

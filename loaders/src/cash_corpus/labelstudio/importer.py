@@ -31,6 +31,7 @@ from ..records import (Attribution, Claim, Cue, DocumentAnnotations, Holder, Lay
 from ..schema import label_names, schema_version
 from . import config as C
 from .export_reader import iter_export_tasks
+from .ids import assign_ids
 from .offsets import Counting, TextIndex, resolve_offsets
 
 SPLIT, MERGE = "split", "merge"
@@ -79,6 +80,13 @@ class _Region:
     choices: dict[str, str] = field(default_factory=dict)
     stance: list[Stance] = field(default_factory=list)
     note: str | None = None
+    meta_text: str | None = None  # the editor's per-region meta text (info box), kept in the record's note
+
+    def full_note(self) -> str | None:
+        """The note TextArea and the region's meta text together: neither is dropped."""
+        if self.meta_text is None:
+            return self.note
+        return self.meta_text if self.note is None else f"{self.note}\n{self.meta_text}"
 
 
 def _single(values: Any, what: str, where: _Where, region: str | None) -> str:
@@ -92,6 +100,24 @@ def _text_value(value: dict, where: _Where, region: str | None) -> str:
     if not (isinstance(texts, list) and all(isinstance(t, str) for t in texts) and texts):
         raise where.error(f"text area must hold a list of strings, got {texts!r}", region)
     return "\n".join(texts)
+
+
+def _meta_text(result: dict, where: _Where, region: str | None) -> str | None:
+    """The region meta text of one result (`meta.text`, a list of strings), or None."""
+    meta = result.get("meta")
+    if meta is None:
+        return None
+    if not isinstance(meta, dict):
+        raise where.error(f"region meta must be an object, got {type(meta).__name__}", region)
+    texts = meta.get(C.META_TEXT)
+    if texts is None:
+        return None
+    if isinstance(texts, str):
+        texts = [texts]
+    if not (isinstance(texts, list) and all(isinstance(t, str) for t in texts)):
+        raise where.error(f"region meta text must be a list of strings, got {texts!r}", region)
+    joined = "\n".join(t for t in texts if t)
+    return joined or None
 
 
 def _read_regions(results: list, index: TextIndex, where: _Where, stats: ImportStats,
@@ -122,7 +148,8 @@ def _read_regions(results: list, index: TextIndex, where: _Where, stats: ImportS
                               end if isinstance(end, int) else None)
         start, end, counting = resolved
         stats.utf16_regions += counting is Counting.UTF16
-        regions[rid] = _Region(rid, label, Span(start, end, index.text[start:end]))
+        regions[rid] = _Region(rid, label, Span(start, end, index.text[start:end]),
+                               meta_text=_meta_text(result, where, rid))
     return regions
 
 
@@ -179,6 +206,8 @@ def _read_controls(results: list, regions: dict[str, _Region], where: _Where) ->
         elif kind in ("choices", "textarea"):
             if rid not in regions:
                 raise where.error(f"{kind} {name!r} refers to no span region", rid)
+            if regions[rid].meta_text is None:
+                regions[rid].meta_text = _meta_text(result, where, rid)
             if kind == "choices":
                 _region_choice(regions[rid], name, _single(value.get("choices"), str(name), where, rid), where)
             elif name == C.NOTE:
@@ -251,7 +280,11 @@ def _regions_one_counting(results: list, index: TextIndex, where: _Where, stats:
 
 def results_to_document(results: Any, text: str, document_id: str, text_sha256: str, where: _Where,
                         stats: ImportStats | None = None, offsets: Counting | None = None) -> DocumentAnnotations:
-    """One annotation's results as a DocumentAnnotations; the inverse of `tasks.document_results`."""
+    """One annotation's results as a DocumentAnnotations, named with CASH ids (`ids.assign_ids`).
+
+    The inverse of `tasks.document_results` up to ids. Region ids are the editor's (any string):
+    they link results and relations here and are kept as each record's `ls_region_id`.
+    """
     stats = stats or ImportStats()
     if not isinstance(results, list):
         raise where.error(f"result must be a list, got {type(results).__name__}")
@@ -270,14 +303,15 @@ def results_to_document(results: Any, text: str, document_id: str, text_sha256: 
                                   "'holder' relation to the attribution cue; the author needs none")
             claims.append(Claim(region.id, document_id, region.span, _need(region, "claim_type", where),
                                 _need(region, "certainty", where), _need(region, "polarity", where),
-                                Holder(holder_type, holder_id), tuple(region.stance), region.note))
+                                Holder(holder_type, holder_id), tuple(region.stance), region.full_note(),
+                                region.id))
         elif region.label == C.CUE:
             targets = out.get(C.MODIFIES, [])
             if not targets:
                 raise where.error("cue modifies no claim (add a 'modifies' relation to its claim)", region.id,
                                   region.span.start, region.span.end)
             cues.append(Cue(region.id, document_id, region.span, _need(region, "cue_kind", where),
-                            _need(region, "cue_type", where), tuple(targets), region.note))
+                            _need(region, "cue_type", where), tuple(targets), region.full_note(), region.id))
         elif region.label == C.ATT_CUE:
             source = _at_most_one(region, out.get(C.SOURCE, []), C.SOURCE, where)
             content = _at_most_one(region, out.get(C.CONTENT, []), C.CONTENT, where)
@@ -289,7 +323,7 @@ def results_to_document(results: Any, text: str, document_id: str, text_sha256: 
                 region.id, document_id, regions[source].span if source else None, region.span,
                 regions[content].span, _need(region, "source_type", where), _need(region, "form", where),
                 _need(region, "parc_type", where), _at_most_one(region, out.get(C.PARENT, []), C.PARENT, where),
-                region.note))
+                _attribution_note(region, regions[source] if source else None, regions[content]), region.id))
     for region in regions.values():
         if region.label in (C.ATT_SOURCE, C.ATT_CONTENT) and region.id not in used:
             raise where.error(f"{region.label} region belongs to no attribution", region.id,
@@ -297,8 +331,17 @@ def results_to_document(results: Any, text: str, document_id: str, text_sha256: 
         if region.label in (C.ATT_SOURCE, C.ATT_CONTENT) and (region.choices or region.stance or region.note):
             raise where.error(f"{region.label} region carries choices or a note; put them on the attribution cue",
                               region.id)
-    return DocumentAnnotations(document_id, text_sha256, tuple(document_stance), tuple(claims), tuple(cues),
-                               tuple(attributions), document_note)
+    return assign_ids(DocumentAnnotations(document_id, text_sha256, tuple(document_stance), tuple(claims),
+                                          tuple(cues), tuple(attributions), document_note))
+
+
+def _attribution_note(cue: _Region, source: _Region | None, content: _Region) -> str | None:
+    """The cue's note and meta text, plus any meta text typed on the source or content region."""
+    parts = [cue.full_note()]
+    parts += [f"{name}: {region.meta_text}" for name, region in (("source", source), ("content", content))
+              if region is not None and region.meta_text is not None]
+    kept = [p for p in parts if p is not None]
+    return "\n".join(kept) if kept else None
 
 
 def _layer_validator():
