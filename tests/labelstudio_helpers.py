@@ -87,10 +87,11 @@ def layer_records(path: Path) -> list[dict]:
 
 
 def imported_records(path: Path) -> list[dict]:
-    """An imported layer's records without the editor's region ids (provenance, checked elsewhere)."""
+    """An imported layer's records without Label Studio provenance (region ids, annotation; checked elsewhere)."""
     rows = layer_records(path)
     for row in rows:
         row.pop("ls_region_id", None)
+        row.pop("ls_annotation", None)
     return rows
 
 

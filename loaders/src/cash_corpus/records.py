@@ -184,12 +184,15 @@ class DocumentAnnotations:
     cues: tuple[Cue, ...] = ()
     attributions: tuple[Attribution, ...] = ()
     note: str | None = field(default=None, compare=False)
+    ls_annotation: dict[str, Any] | None = field(default=None, compare=False)  # Label Studio provenance
 
     def document_record(self) -> dict[str, Any]:
         out = {"record": "document", "document_id": self.document_id, "text_sha256": self.text_sha256,
                "document_stance": [s.to_dict() for s in self.document_stance]}
         if self.note is not None:
             out["note"] = self.note
+        if self.ls_annotation is not None:
+            out["ls_annotation"] = self.ls_annotation
         return out
 
     def records(self) -> list[dict[str, Any]]:

@@ -13,9 +13,9 @@ import hashlib
 import json
 import re
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import zip_longest
 from pathlib import Path
@@ -47,6 +47,9 @@ class ImportStats:
     cancelled: int = 0
     unannotated: int = 0
     utf16_regions: int = 0
+    stale: list = field(default_factory=list)        # StaleTask skipped with --skip-stale
+    dropped: list[str] = field(default_factory=list)  # annotations left out (drafts, --latest), one line each
+    empty: list[str] = field(default_factory=list)    # empty submissions imported with --allow-empty
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
@@ -382,16 +385,22 @@ def _validate_layer(path: Path, header: LayerHeader, items: list["_Taken"], spoo
                           finding.start, finding.end)
 
 
-def annotator_name(user: Any) -> str:
-    """A layer-name-safe annotator key: the e-mail's slug if the export has it, else user<id>."""
+def annotator_name(user: Any, emails: dict[int, str] | None = None) -> tuple[str, bool]:
+    """(layer-name-safe annotator key, whether only a numeric user id was known).
+
+    An e-mail (from the export's user fields, a draft's `user`, or `emails` looked up through the
+    API on pull) gives its slug; a bare numeric id gives `user<id>` and says so."""
     if isinstance(user, dict):
         user = user.get("email") or user.get("id")
     if isinstance(user, int) and not isinstance(user, bool):
-        return f"user{user}"
+        if emails and user in emails:
+            user = emails[user]
+        else:
+            return f"user{user}", True
     if isinstance(user, str) and user:
         slug = re.sub(r"[^a-z0-9]+", "-", user.lower()).strip("-")
         if slug:
-            return slug[:40]
+            return slug[:40], False
     raise CashError(f"cannot tell who made this annotation (completed_by {user!r})")
 
 
@@ -405,6 +414,21 @@ class _Taken:
     task: Any
     annotation: Any
     annotator: str
+    kind: str = "annotation"      # or "draft"
+    annotator_is_id: bool = False
+
+    def __str__(self) -> str:
+        what = "draft" if self.kind == "draft" else "annotation"
+        return f"task {self.task} {what} {self.annotation} by {self.annotator} ({self.updated or 'no time'})"
+
+
+@dataclass(frozen=True)
+class StaleTask:
+    task: Any
+    document_id: str
+
+    def __str__(self) -> str:
+        return f"task {self.task} (document {self.document_id})"
 
 
 class _Spool:
@@ -451,8 +475,12 @@ def _corpus_index(corpus: Corpus) -> dict[str, str]:
     return {meta["id"]: meta["sha256"] for meta in corpus.documents()}
 
 
-def _check_task(task: dict, number: int, known: dict[str, str], where: _Where, corpus: Corpus) -> tuple[str, str, str]:
-    """(document id, text, sha256) of a task whose text is exactly the corpus text."""
+class _Stale(Exception):
+    """The task's text is not (any longer) the corpus text."""
+
+
+def _check_task(task: dict, known: dict[str, str], where: _Where) -> tuple[str, str, str]:
+    """(document id, text, sha256) of a task whose text is exactly the corpus text; `_Stale` if it changed."""
     data = task.get("data")
     if not isinstance(data, dict):
         raise where.error("task has no data object")
@@ -466,66 +494,165 @@ def _check_task(task: dict, number: int, known: dict[str, str], where: _Where, c
         raise where.error("task data has no text")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if digest != known[document_id] or data.get("text_sha256") != known[document_id]:
-        raise where.error(f"task text (sha256 {digest[:12]}…, declared {str(data.get('text_sha256'))[:12]}…) "
-                          f"is not the corpus text (sha256 {known[document_id][:12]}…)",
-                          hint="the document changed since the tasks were made: re-annotate the current text")
+        raise _Stale(f"task text (sha256 {digest[:12]}…, declared {str(data.get('text_sha256'))[:12]}…) "
+                     f"is not the corpus text (sha256 {known[document_id][:12]}…)")
     return document_id, text, known[document_id]  # equal to the corpus text: its sha256 was just checked
 
 
+MAX_REPORTED = 20
+
+
+class _Problems:
+    """Every problem of an export, collected so one run reports them all (the first MAX_REPORTED in full)."""
+
+    def __init__(self, export: Path) -> None:
+        self.export, self.errors = export, []
+
+    def add(self, error: CashError) -> None:
+        self.errors.append(error)
+
+    def raise_if_any(self) -> None:
+        if not self.errors:
+            return
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        shown = "\n".join(f"  - {error}" for error in self.errors[:MAX_REPORTED])
+        more = len(self.errors) - MAX_REPORTED
+        raise CashError(f"{len(self.errors)} problems in this export, nothing written"
+                        f"{f' (the first {MAX_REPORTED} shown, {more} more)' if more > 0 else ''}:\n{shown}",
+                        Location(file=str(self.export)))
+
+
+def _is_empty(results: Any) -> bool:
+    return isinstance(results, list) and not results
+
+
+def _lead_time(unit: dict) -> float | None:
+    value = unit.get("lead_time")
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def read_export(corpus: Corpus, export: Path, spool: _Spool, *, drafts: bool = False,
-                offsets: Counting | None = None, stats: ImportStats | None = None) -> tuple[ImportStats, list[_Taken]]:
-    """Every usable annotation of the export as checked documents, spooled (raises on the first problem)."""
+                offsets: Counting | None = None, stats: ImportStats | None = None, skip_stale: bool = False,
+                allow_empty: bool = False, emails: dict[int, str] | None = None) -> tuple[ImportStats, list[_Taken]]:
+    """Every usable annotation of the export as checked documents, spooled.
+
+    Problems are collected over the whole export and raised together at the end (nothing is
+    written then); stale tasks (their text changed since the push) are problems unless `skip_stale`.
+    """
     stats = stats or ImportStats()
     known = _corpus_index(corpus)
     taken: list[_Taken] = []
+    problems = _Problems(export)
+    stale: list[tuple[StaleTask, str]] = []
     for number, task in iter_export_tasks(export):
         stats.tasks += 1
         where = _Where(str(export), task.get("id", f"#{number}"))
-        document_id, text, digest = _check_task(task, number, known, where, corpus)
+        try:
+            document_id, text, digest = _check_task(task, known, where)
+        except CashError as exc:
+            problems.add(exc)
+            continue
+        except _Stale as exc:
+            stale.append((StaleTask(where.task, where.document_id), str(exc)))
+            continue
         units = list(_annotation_units(task, drafts, stats))
         if not units:
             stats.unannotated += 1
         for kind, unit, user in units:
             where.annotation = f"{unit.get('id')}" if kind == "annotation" else f"draft {unit.get('id')}"
             try:
-                annotator = annotator_name(user)
+                try:
+                    annotator, is_id = annotator_name(user, emails)
+                except CashError as exc:
+                    raise where.error(exc.message) from exc
+                results = unit.get("result")
+                if _is_empty(results):
+                    if not allow_empty:
+                        raise where.error(f"empty {kind}: submitted with no regions and no choices",
+                                          hint="pass --allow-empty to import it as a document without annotations")
+                    stats.empty.append(f"task {where.task} {kind} {unit.get('id')} by {annotator}")
+                doc = results_to_document(results, text, document_id, digest, where, stats, offsets)
+                if _layer_validator() is None:
+                    _schema_check(doc, where)
             except CashError as exc:
-                raise where.error(exc.message) from exc
-            doc = results_to_document(unit.get("result"), text, document_id, digest, where, stats, offsets)
-            if _layer_validator() is None:
-                _schema_check(doc, where)
+                problems.add(exc)
+                continue
             updated = str(unit.get("updated_at") or unit.get("created_at") or "")
-            taken.append(_Taken(document_id, spool.put(doc), updated, where.task, where.annotation, annotator))
+            doc = replace(doc, ls_annotation={
+                "task": where.task, "annotation": unit.get("id"), "kind": kind, "annotator": annotator,
+                "annotator_is_id": is_id, "updated_at": updated or None, "lead_time": _lead_time(unit)})
+            taken.append(_Taken(document_id, spool.put(doc), updated, where.task, unit.get("id"), annotator, kind,
+                                is_id))
+    if stale and skip_stale:
+        stats.stale = [item for item, _ in stale]
+    elif stale:
+        names = ", ".join(str(item) for item, _ in stale)
+        first = stale[0][1]
+        problems.add(CashError(f"{len(stale)} stale task(s), made from an older text of their document: {names} "
+                               f"(e.g. {first})", Location(file=str(export)),
+                               hint="re-push (`cash ls push`) and annotate the current text, or pass --skip-stale "
+                               "to import the other tasks and leave these out"))
+    problems.raise_if_any()
     return stats, taken
 
 
-def group_layers(taken: list[_Taken], layer: str, annotators: str, latest: bool) -> dict[str, list[_Taken]]:
-    """Layer name -> one annotation per document; refuses two for one document unless `latest`."""
+def group_layers(taken: list[_Taken], layer: str, annotators: str, latest: bool,
+                 stats: ImportStats | None = None) -> dict[str, list[_Taken]]:
+    """Layer name -> one annotation per document.
+
+    A submitted annotation always wins over drafts (whatever their times); two submitted (or, with
+    no submitted one, two drafts) for one document of one layer are refused unless `latest` keeps
+    the most recently updated. Every annotation left out is listed in `stats.dropped`.
+    """
     if annotators not in (SPLIT, MERGE):
         raise UsageError(f"--annotators must be {SPLIT} or {MERGE}, not {annotators!r}")
-    chosen: dict[str, dict[str, _Taken]] = defaultdict(dict)
+    stats = stats if stats is not None else ImportStats()
+    candidates: dict[str, dict[str, list[_Taken]]] = defaultdict(lambda: defaultdict(list))
     for item in taken:
         name = layer if annotators == MERGE else f"{layer}-{item.annotator}"
         if not is_valid_layer_name(name):
             raise UsageError(f"layer name {name!r} is not valid", hint="lowercase letters, digits, '-' and '_'")
-        previous = chosen[name].get(item.document_id)
-        if previous is not None and not latest:
-            raise CashError(f"task {item.task}: annotations {previous.annotation} and {item.annotation} both "
-                            f"annotate this document for layer {name!r}", Location(document_id=item.document_id),
-                            hint="pass --latest to keep the most recently updated one, or --annotators split")
-        if previous is None or (item.updated, str(item.annotation)) > (previous.updated, str(previous.annotation)):
-            chosen[name][item.document_id] = item
-    return {name: [docs[doc_id] for doc_id in sorted(docs)] for name, docs in chosen.items()}
+        candidates[name][item.document_id].append(item)
+    chosen: dict[str, list[_Taken]] = {}
+    refused = []
+    for name, docs in candidates.items():
+        kept = []
+        for document_id in sorted(docs):
+            items = docs[document_id]
+            submitted = [i for i in items if i.kind == "annotation"]
+            pool = submitted or items
+            stats.dropped += [f"{i} (a draft never replaces a submitted annotation)" for i in items
+                              if submitted and i.kind == "draft"]
+            pool = sorted(pool, key=lambda i: (i.updated, str(i.annotation)))
+            if len(pool) > 1 and not latest:
+                refused.append(f"document {document_id} in layer {name!r}: " + "; ".join(str(i) for i in pool))
+                continue
+            stats.dropped += [f"{i} (older than {pool[-1].kind} {pool[-1].annotation}, --latest)" for i in pool[:-1]]
+            kept.append(pool[-1])
+        chosen[name] = kept
+    if refused:
+        shown = "\n".join(f"  - {line}" for line in refused[:MAX_REPORTED])
+        raise CashError(f"{len(refused)} document(s) annotated more than once for one layer:\n{shown}",
+                        hint="pass --latest to keep the most recently updated one (the others are listed), "
+                        "or --annotators split")
+    return chosen
 
 
 def layer_header(name: str, items: list[_Taken], corpus: Corpus, guideline_version: str, tool: str) -> LayerHeader:
     """Provenance from the export itself (annotators, last update), so a re-import gives the same header."""
     people = sorted({item.annotator for item in items})
+    by_id = sorted({item.annotator for item in items if item.annotator_is_id})
     dates = [item.updated[:10] for item in items if re.match(r"^\d{4}-\d{2}-\d{2}", item.updated)]
+    kinds = Counter(item.kind for item in items)
+    notes = (f"Imported from Label Studio: {kinds['annotation']} submitted annotation(s), {kinds['draft']} draft(s); "
+             "each document's task, annotation id, annotator and lead time are in its ls_annotation field.")
+    if by_id:
+        notes += (f" Annotator(s) {', '.join(by_id)} are Label Studio numeric user ids: the export named no e-mail "
+                  "(`cash ls pull` looks e-mails up through the API).")
     return LayerHeader(name, schema_version(), Provenance(
         "manual", "Label Studio annotator " + ", ".join(people), guideline_version,
-        max(dates) if dates else date.today().isoformat(), tool,
-        None), corpus.version)
+        max(dates) if dates else date.today().isoformat(), tool, notes), corpus.version)
 
 
 def _same_as_file(path: Path, rows) -> bool:
@@ -537,19 +664,46 @@ def _same_as_file(path: Path, rows) -> bool:
     return True
 
 
+def default_guideline_version() -> str:
+    """The version of schema/GUIDELINES.md (its first 'Guideline version **X.Y.Z**'), not the schema's."""
+    from ..paths import schema_dir
+    path = schema_dir() / "GUIDELINES.md"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            head = handle.read(4000)
+    except OSError as exc:
+        raise CashError(f"cannot read the guidelines to tell their version: {exc}", Location(file=str(path)),
+                        hint="pass --guideline-version") from exc
+    match = re.search(r"Guideline version \*\*(\d+\.\d+\.\d+)\*\*", head)
+    if not match:
+        raise CashError("the guidelines do not state their version ('Guideline version **X.Y.Z**')",
+                        Location(file=str(path)), hint="pass --guideline-version")
+    return match.group(1)
+
+
+def _write_layers(corpus: Corpus, plans: list, spool: _Spool, stats: ImportStats) -> None:
+    """The one place this import writes. Becomes a `corpus_transaction` (one for all layers) on merge."""
+    for name, path, header, items in plans:
+        write_layer(path, header, spool.documents(items), overwrite=True, presorted=True)
+        stats.written.append(name)
+
+
 def import_export(corpus: Corpus, export: Path, layer: str, *, annotators: str = SPLIT, drafts: bool = False,
                   latest: bool = False, overwrite: bool = False, guideline_version: str | None = None,
-                  tool: str = "Label Studio", offsets: Counting | None = None) -> ImportStats:
+                  tool: str = "Label Studio", offsets: Counting | None = None, skip_stale: bool = False,
+                  allow_empty: bool = False, emails: dict[int, str] | None = None) -> ImportStats:
     """Validate the whole export, then write its layers; an unchanged layer is left untouched."""
     if not is_valid_layer_name(layer):
         raise UsageError(f"invalid layer name {layer!r}", hint="lowercase letters, digits, '-' and '_'")
+    guideline_version = guideline_version or default_guideline_version()
     spool = _Spool()
     try:
-        stats, taken = read_export(corpus, export, spool, drafts=drafts, offsets=offsets)
-        layers = group_layers(taken, layer, annotators, latest)
+        stats, taken = read_export(corpus, export, spool, drafts=drafts, offsets=offsets, skip_stale=skip_stale,
+                                   allow_empty=allow_empty, emails=emails)
+        layers = group_layers(taken, layer, annotators, latest, stats)
         plans = []
         for name, items in sorted(layers.items()):
-            header = layer_header(name, items, corpus, guideline_version or schema_version(), tool)
+            header = layer_header(name, items, corpus, guideline_version, tool)
             path = corpus.paths.layer_path(name)
             _validate_layer(path, header, items, spool, corpus, export)
             if path.exists():
@@ -561,9 +715,7 @@ def import_export(corpus: Corpus, export: Path, layer: str, *, annotators: str =
                                     "annotations", Location(file=str(path)),
                                     hint="pass --overwrite to replace it deliberately")
             plans.append((name, path, header, items))
-        for name, path, header, items in plans:
-            write_layer(path, header, spool.documents(items), overwrite=True, presorted=True)
-            stats.written.append(name)
+        _write_layers(corpus, plans, spool, stats)
         return stats
     finally:
         spool.close()

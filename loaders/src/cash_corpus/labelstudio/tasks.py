@@ -20,6 +20,7 @@ from typing import Any
 from ..corpus import Corpus, decode_text, sha256_bytes
 from ..errors import CashError, Location
 from ..layers import iter_documents, read_header
+from ..manifest import file_sha256
 from ..records import Attribution, Claim, Cue, DocumentAnnotations, LayerHeader, Span
 from . import config as C
 from .offsets import Counting, TextIndex
@@ -128,10 +129,10 @@ def document_results(doc: DocumentAnnotations, text: str, counting: Counting = C
     return out
 
 
-def model_version(header: LayerHeader) -> str:
-    """Layer name + provenance, so a prediction says where it came from."""
-    p = header.provenance
-    return f"{header.layer} ({p.method}; {p.annotator}; {p.tool or 'no tool'}; guidelines {p.guideline_version}; {p.date})"
+def model_version(layer: str, fingerprint: str) -> str:
+    """`<layer>@<fingerprint>`: which layer a prediction shows and which version of it (the first 12
+    hex digits of the layer file's sha256), so `push` can tell a stale prediction from a current one."""
+    return f"{layer}@{fingerprint[:12]}"
 
 
 def task_data(corpus: Corpus, document_id: str) -> dict[str, Any]:
@@ -146,24 +147,25 @@ def iter_tasks(corpus: Corpus, layers: Iterable[str] = ()) -> Iterator[dict[str,
     Texts are streamed one document at a time; each requested layer is held as records (small
     next to the texts) keyed by document id, so tasks come out in corpus order.
     """
-    layer_docs: list[tuple[LayerHeader, dict[str, DocumentAnnotations]]] = []
+    layer_docs: list[tuple[LayerHeader, str, dict[str, DocumentAnnotations]]] = []
     for name in layers:
         path = corpus.paths.layer_path(name)
         if not path.is_file():
             raise CashError("no such annotation layer", Location(file=str(path)))
-        layer_docs.append((read_header(path), {d.document_id: d for d in iter_documents(path)}))
+        layer_docs.append((read_header(path), model_version(name, file_sha256(path)),
+                           {d.document_id: d for d in iter_documents(path)}))
     for meta in corpus.documents():
         data = task_data(corpus, meta["id"])
         task: dict[str, Any] = {"data": data}
         predictions = []
-        for header, docs in layer_docs:
+        for header, version, docs in layer_docs:
             doc = docs.get(meta["id"])
             if doc is None:
                 continue
             if doc.text_sha256 != data["text_sha256"]:
                 raise CashError("layer annotates another version of this text (sha256 differs)",
                                 Location(file=str(corpus.paths.layer_path(header.layer)), document_id=meta["id"]))
-            predictions.append({"model_version": model_version(header),
+            predictions.append({"model_version": version,
                                 "result": document_results(doc, data["text"])})
         if predictions:
             task["predictions"] = predictions
