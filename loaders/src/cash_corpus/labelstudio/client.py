@@ -243,4 +243,15 @@ def pull(corpus: Corpus, url: str, api_key: str, project: str, layer: str, *, ke
     with tempfile.TemporaryDirectory(prefix="cash-ls-pull-") as folder:
         export = keep_export or Path(folder) / "export.json"
         download_export(url, api_key, project, export)
-        return import_export(corpus, export, layer, **import_options)
+        return import_export(corpus, export, layer, emails=user_emails(connect(url, api_key)), **import_options)
+
+
+def user_emails(client) -> dict[int, str]:
+    """Label Studio user id -> e-mail, so submitted annotations (which name a numeric id) and drafts
+    (which name an e-mail) of one person land in one layer. Empty if the server will not list users
+    (the import then falls back to numeric ids and says so in the provenance)."""
+    try:
+        users = _api("list users", client.users.list)
+    except CashError:
+        return {}
+    return {user.id: user.email for user in users if isinstance(user.id, int) and getattr(user, "email", None)}
