@@ -146,9 +146,42 @@ def _result(task, record_id, kind="labels"):
 
 
 def test_bad_json(corpus, tmp_path):
-    text = json.dumps([_task(corpus)])[:-40]
+    text = json.dumps([_task(corpus)]).replace('"was_cancelled": false', '"was_cancelled": nope')
     message = _refused(corpus, tmp_path, text, r"malformed JSON in task #0")
     assert "bad.json" in message
+
+
+def test_a_truncated_file_is_said_to_end_early(corpus, tmp_path):
+    text = json.dumps([_task(corpus), _task(corpus)])
+    _refused(corpus, tmp_path, text[:-40], r"the export ends in the middle of task #1: the file is truncated")
+    _refused(corpus, tmp_path, text[:-1], r"ends after task #1 without the closing '\]': the file is truncated")
+
+
+def test_an_empty_file_is_said_to_be_empty(corpus, tmp_path):
+    _refused(corpus, tmp_path, "", r"the export is empty")
+
+
+def test_an_export_with_a_byte_order_mark_imports(corpus, tmp_path):
+    gold = gold_document(corpus)
+    export = tmp_path / "bom.json"
+    export.write_bytes(b"\xef\xbb\xbf" + json.dumps([export_task(corpus, 5, gold, [(1, 3)])]).encode())
+    assert import_export(corpus, export, "ls").written == ["ls-user3"]
+
+
+def test_forcing_utf16_on_a_code_point_export_says_code_points_match(corpus, tmp_path):
+    export = write_export(tmp_path / "e.json", [_task(corpus)])
+    with pytest.raises(CashError) as info:
+        import_export(corpus, export, "x", offsets=Counting.UTF16)
+    message = str(info.value)
+    assert "as UTF-16 units (--offsets utf16) the raw text there is" in message
+    assert "counted as code points it matches: this export counts code points, drop --offsets utf16" in message
+
+
+def test_split_mode_hint_does_not_suggest_split(corpus, tmp_path):
+    gold = gold_document(corpus)
+    one, two = export_task(corpus, 5, gold, [(1, 3)]), export_task(corpus, 6, gold, [(2, 3)])
+    message = _refused(corpus, tmp_path, [one, two], r"document d1 in layer 'bad-user3'")
+    assert "--annotators split" not in message and "more than once (in several tasks)" in message
 
 
 def test_unknown_label(corpus, tmp_path):

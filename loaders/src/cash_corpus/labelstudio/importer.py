@@ -633,9 +633,11 @@ def group_layers(taken: list[_Taken], layer: str, annotators: str, latest: bool,
         chosen[name] = kept
     if refused:
         shown = "\n".join(f"  - {line}" for line in refused[:MAX_REPORTED])
-        raise CashError(f"{len(refused)} document(s) annotated more than once for one layer:\n{shown}",
-                        hint="pass --latest to keep the most recently updated one (the others are listed), "
-                        "or --annotators split")
+        hint = ("pass --latest to keep the most recently updated one (the others are listed), or --annotators split "
+                "to write one layer per annotator" if annotators == MERGE else
+                "one annotator annotated one document more than once (in several tasks); pass --latest to keep "
+                "the most recently updated one (the others are listed)")
+        raise CashError(f"{len(refused)} document(s) annotated more than once for one layer:\n{shown}", hint=hint)
     return chosen
 
 
