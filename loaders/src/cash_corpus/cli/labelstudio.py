@@ -57,6 +57,20 @@ def register(subparsers) -> None:
     _import_options(pull)
     pull.set_defaults(handler=run_pull)
 
+    agree = sub.add_parser("agreement", help="agreement per annotator pair on the tasks they both labelled",
+                           description="Download the project's export (or read EXPORT), check it like `cash ls "
+                           "import --annotators split` without writing anything, and compare every pair of "
+                           "annotators over the documents both annotated (span F1, kappa, token alpha; see "
+                           "`cash agreement`). The API key is read from $LABEL_STUDIO_API_KEY.")
+    agree.add_argument("export", type=Path, nargs="?", help="a JSON export to read instead of a server")
+    agree.add_argument("--url", help="Label Studio base URL")
+    agree.add_argument("--project", help="project title (or numeric id)")
+    agree.add_argument("--drafts", action="store_true", help="count drafts too (a submitted annotation still wins)")
+    agree.add_argument("--skip-stale", action="store_true", help="leave out tasks whose text changed")
+    agree.add_argument("--allow-empty", action="store_true", help="count empty submissions as empty documents")
+    agree.add_argument("--json", action="store_true", help="print every pair's full report as JSON")
+    agree.set_defaults(handler=run_agreement)
+
 
 def _import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--layer", required=True, help="layer name (split mode appends -<annotator>)")
@@ -161,4 +175,34 @@ def run_pull(args: argparse.Namespace) -> int:
     from ..labelstudio.client import api_key_from_env, pull
     _report(pull(_corpus(args), args.url, api_key_from_env(), args.project, args.layer,
                  keep_export=args.keep_export, **_import_kwargs(args)))
+    return 0
+
+
+def run_agreement(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from ..errors import UsageError
+    from ..labelstudio.agreement import export_agreement, summary_rows
+    corpus = _corpus(args)
+    options = {"drafts": args.drafts, "skip_stale": args.skip_stale, "allow_empty": args.allow_empty}
+    with tempfile.TemporaryDirectory(prefix="cash-ls-agreement-") as folder:
+        if args.export is not None:
+            export, emails = args.export, None
+        elif args.url and args.project:
+            from ..labelstudio.client import api_key_from_env, connect, download_export, user_emails
+            key = api_key_from_env()
+            export = Path(folder) / "export.json"
+            download_export(args.url, key, args.project, export)
+            emails = user_emails(connect(args.url, key))
+        else:
+            raise UsageError("give an EXPORT file, or --url and --project")
+        _, pairs = export_agreement(corpus, export, emails=emails, **options)
+    if args.json:
+        print(json.dumps([{"a": p.annotator_a, "b": p.annotator_b, "report": p.report} for p in pairs],
+                         ensure_ascii=False, indent=2))
+        return 0
+    for row in summary_rows(pairs):
+        cells = [f"{row.pop('a')} vs {row.pop('b')}: {row.pop('documents')} document(s)"]
+        cells += [f"{name} {'n/a' if value is None else f'{value:.3f}'}" for name, value in row.items()]
+        print("; ".join(cells))
     return 0
