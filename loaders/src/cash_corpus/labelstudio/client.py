@@ -77,7 +77,8 @@ def _api(action: str, call, *args, **kwargs):
     try:
         return call(*args, **kwargs)
     except ApiError as exc:
-        raise CashError(f"Label Studio refused to {action}: HTTP {exc.status_code}: {str(exc.body)[:300]}") from exc
+        raise CashError(f"Label Studio refused to {action}: HTTP {exc.status_code}",
+                        hint="the server log says why (the response body is not shown: it may hold a secret)") from exc
     except OSError as exc:
         raise CashError(f"cannot reach Label Studio to {action}: {exc}") from exc
     except Exception as exc:  # httpx errors are not OSErrors
@@ -93,12 +94,15 @@ def find_project(client, project: str):
             return candidate
     if project.isdigit():
         from label_studio_sdk.core.api_error import ApiError
-        try:
-            return client.projects.get(id=int(project))
-        except ApiError as exc:
-            if exc.status_code == 404:
-                return None
-            raise CashError(f"Label Studio refused to get project {project}: HTTP {exc.status_code}") from exc
+
+        def by_id():
+            try:
+                return client.projects.get(id=int(project))
+            except ApiError as exc:
+                if exc.status_code == 404:
+                    return None
+                raise
+        return _api(f"get project {project}", by_id)
     return None
 
 

@@ -50,7 +50,8 @@ def assign_ids(doc: DocumentAnnotations) -> DocumentAnnotations:
             groups[f"{PREFIX[kind]}{span.start}-{span.end}"].append((kind, record))
     renamed: dict[str, str] = {}
     for base, members in groups.items():
-        members.sort(key=lambda item: _content_key(item[1], spans))
+        if len(members) > 1:  # the content key is only needed to order records sharing a span
+            members.sort(key=lambda item: _content_key(item[1], spans))
         for n, (_, record) in enumerate(members):
             renamed[record.id] = base if n == 0 else f"{base}.{n + 1}"
 

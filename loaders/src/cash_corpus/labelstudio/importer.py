@@ -65,14 +65,24 @@ class _Where:
 
     def error(self, message: str, region: str | None = None, start: int | None = None,
               end: int | None = None, hint: str | None = None) -> CashError:
-        parts = [f"task {self.task}"]
+        region = None if region is None else _escaped(str(region))
+        parts = [f"task {_escaped(str(self.task))}"]
         if self.annotation is not None:
-            parts.append(f"annotation {self.annotation}")
+            parts.append(f"annotation {_escaped(str(self.annotation))}")
         if region is not None:
             parts.append(f"region {region}")
-        return CashError(f"{', '.join(parts)}: {message}",
+        return CashError(f"{', '.join(parts)}: {_escaped(message)}",
                          Location(file=self.file, document_id=self.document_id, annotation_id=region,
                                   start=start, end=end), hint)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escaped(text: str) -> str:
+    """Input text quoted in a message with control characters escaped (an export can hold any bytes)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
+                        f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass
