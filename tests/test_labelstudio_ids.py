@@ -73,3 +73,11 @@ def test_ids_come_from_kind_and_offsets_and_duplicates_are_numbered():
                                              (Cue("other", "d", Span(0, 1, "a"), "hedge", "modal", ("zz", "yy")),),
                                              ()))
     assert {c.id: c.claim_type for c in swapped.claims} == {c.id: c.claim_type for c in doc.claims}
+
+
+def test_push_tells_which_layer_a_prediction_shows_also_for_1_0_0_predictions():
+    from cash_corpus.labelstudio.client import _layer_of
+    from cash_corpus.labelstudio.tasks import model_version
+    assert _layer_of(model_version("gold", "0123456789abcdef")) == "gold"
+    assert _layer_of("gold (adjudicated; LLM agent; no tool; guidelines 1.1.0; 2026-11-21)") == "gold"
+    assert _layer_of("someone's model v2") is None and _layer_of("x (foo)") is None

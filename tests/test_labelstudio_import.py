@@ -359,3 +359,21 @@ def test_every_error_of_an_export_is_reported_with_a_cap_and_a_count(corpus, tmp
                                                 rf"\(the first {MAX_REPORTED} shown, 5 more\)")
     assert message.count("unknown label 'opinion'") == MAX_REPORTED
     assert f"task 100, annotation 11, region {_rid('c2')}" in message and "doc=d1" in message
+
+
+def test_cli_lists_stale_dropped_and_empty(corpus, tmp_path, capsys):
+    gold = gold_document(corpus)
+    good = export_task(corpus, 5, gold, [(1, 3), (2, 4)])
+    good["annotations"][1]["result"] = []
+    export = write_export(tmp_path / "e.json", [_changed(good, 7), good])
+    root = str(corpus.paths.root)
+    assert main(["--root", root, "ls", "import", str(export), "--layer", "m", "--annotators", "merge"]) == 1
+    err = capsys.readouterr().err
+    assert "2 problems in this export, nothing written" in err and "task 7 (document d1)" in err
+    assert "task 5, annotation 2: empty annotation" in err
+    assert main(["--root", root, "ls", "import", str(export), "--layer", "m", "--annotators", "merge",
+                 "--skip-stale", "--allow-empty", "--latest"]) == 0
+    out = capsys.readouterr().out
+    assert "stale tasks skipped (--skip-stale): 1\n  task 7 (document d1)" in out
+    assert "annotations left out: 1\n  task 5 annotation 2 by user4" in out
+    assert "empty submissions imported: 1\n  task 5 annotation 2 by user4" in out

@@ -8,6 +8,7 @@ exactly like `cash ls import`, so a pulled layer is validated the same way.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -130,9 +131,14 @@ def _squeeze(xml: str) -> str:
 
 
 def _layer_of(model_version: str) -> str | None:
-    """The layer a CASH prediction came from (`<layer>@<fingerprint>`), None for anything else."""
+    """The layer a CASH prediction came from (`<layer>@<fingerprint>`, or 1.0.0's `<layer> (<provenance>)`),
+    None for anything else."""
     layer, at, _ = model_version.partition("@")
-    return layer if at else None
+    if at:
+        return layer
+    from ..schema import label_names
+    legacy = re.match(r"^([a-z0-9][a-z0-9_-]*) \(([a-z]+)[;)]", model_version)
+    return legacy.group(1) if legacy and legacy.group(2) in label_names("provenance_method") else None
 
 
 class _Sync:
