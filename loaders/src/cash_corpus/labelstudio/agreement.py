@@ -17,7 +17,8 @@ from ..agreement import compare_layers
 from ..corpus import Corpus
 from ..errors import CashError
 from ..layers import write_layer
-from .importer import SPLIT, ImportStats, _Spool, default_guideline_version, group_layers, layer_header, read_export
+from .importer import (SPLIT, ImportStats, _Spool, default_guideline_version, gc_paused, group_layers, layer_header,
+                       read_export)
 
 PREFIX = "ls"
 
@@ -37,7 +38,8 @@ def export_agreement(corpus: Corpus, export: Path, **read_options) -> tuple[Impo
     """Every pair of annotators who share at least one document, with its agreement report."""
     spool = _Spool()
     try:
-        stats, taken = read_export(corpus, export, spool, **read_options)
+        with gc_paused():
+            stats, taken = read_export(corpus, export, spool, **read_options)
         layers = group_layers(taken, PREFIX, SPLIT, latest=True, stats=stats)
         pairs: list[PairAgreement] = []
         with tempfile.TemporaryDirectory(prefix="cash-ls-agreement-") as folder:

@@ -9,12 +9,14 @@ Any bad task, annotation or region stops the import with its location and nothin
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import zip_longest
@@ -693,6 +695,21 @@ def default_guideline_version() -> str:
     return match.group(1)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while the export is decoded and converted: every task
+    allocates many small objects that form no cycles and are freed by reference counting, and the
+    collector would rescan the live ones again and again (measured on an 89 MB export: orjson 0.5 s
+    with the collector off, 3.5 s with it on; no difference measured at 2k documents)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _write_layers(corpus: Corpus, plans: list, spool: _Spool, stats: ImportStats) -> None:
     """The one place this import writes. Becomes a `corpus_transaction` (one for all layers) on merge."""
     for name, path, header, items in plans:
@@ -710,8 +727,9 @@ def import_export(corpus: Corpus, export: Path, layer: str, *, annotators: str =
     guideline_version = guideline_version or default_guideline_version()
     spool = _Spool()
     try:
-        stats, taken = read_export(corpus, export, spool, drafts=drafts, offsets=offsets, skip_stale=skip_stale,
-                                   allow_empty=allow_empty, emails=emails)
+        with gc_paused():
+            stats, taken = read_export(corpus, export, spool, drafts=drafts, offsets=offsets,
+                                       skip_stale=skip_stale, allow_empty=allow_empty, emails=emails)
         layers = group_layers(taken, layer, annotators, latest, stats)
         plans = []
         for name, items in sorted(layers.items()):
