@@ -1,10 +1,14 @@
 """Label Studio JSON export -> canonical CASH annotation layers, validated before anything is written.
 
-Annotators: `split` (default) writes one layer per annotator, `<layer>-<annotator>`; `merge`
-writes all annotators into `<layer>`, refusing a document annotated twice unless `latest` says
-to keep the most recently updated annotation. Cancelled annotations are skipped and counted;
-drafts are imported only when asked; tasks without annotations (e.g. predictions only) are counted.
-Any bad task, annotation or region stops the import with its location and nothing is written.
+Annotators (named by e-mail; a bare numeric id only as a fallback, said in the provenance):
+`split` (default) writes one layer per annotator, `<layer>-<annotator>`; `merge` writes all
+annotators into `<layer>`, refusing a document annotated twice unless `latest` says to keep the
+most recently updated annotation. A draft never replaces a submitted annotation; everything left
+out is listed. Cancelled annotations are skipped and counted; drafts are imported only when
+asked; tasks without annotations (e.g. predictions only) are counted; empty submissions and stale
+tasks (text changed since the push) are refused unless asked. Records are named with CASH ids
+(`ids.py`), whatever ids the editor used. Every bad task, annotation or region of the export is
+reported, each with its location, and then nothing is written.
 """
 
 from __future__ import annotations
