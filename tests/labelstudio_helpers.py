@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from cash_corpus.corpus import Corpus, add_document, init_corpus, sha256_bytes
-from cash_corpus.layers import write_layer
+from cash_corpus.layers import iter_documents, write_layer
 from cash_corpus.records import (Attribution, Claim, Cue, DocumentAnnotations, Holder, LayerHeader, Provenance,
                                  Span, Stance)
 from cash_corpus.schema import schema_version
+from cash_corpus.labelstudio.ids import assign_ids
 from cash_corpus.labelstudio.offsets import Counting
 from cash_corpus.labelstudio.tasks import document_results, task_data
 
@@ -83,3 +84,17 @@ def write_export(path: Path, tasks: list[dict]) -> Path:
 def layer_records(path: Path) -> list[dict]:
     """Every record of a layer file except the header (notes included, unlike dataclass equality)."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+
+
+def imported_records(path: Path) -> list[dict]:
+    """An imported layer's records without Label Studio provenance (region ids, annotation; checked elsewhere)."""
+    rows = layer_records(path)
+    for row in rows:
+        row.pop("ls_region_id", None)
+        row.pop("ls_annotation", None)
+    return rows
+
+
+def expected_records(gold_path: Path) -> list[dict]:
+    """What importing a layer sent through Label Studio must give: the same records under CASH ids."""
+    return [row for doc in iter_documents(gold_path) for row in assign_ids(doc).records()]

@@ -9,6 +9,7 @@ import pytest
 
 from cash_corpus.cli import main
 from cash_corpus.corpus import Corpus
+from cash_corpus.labelstudio.ids import assign_ids
 from cash_corpus.labelstudio.importer import import_export
 from cash_corpus.layers import iter_documents
 from cash_corpus.synth import iter_synth, write_synth
@@ -58,8 +59,12 @@ def test_label_studio_export_imports_to_the_gold_layer(tmp_path):
     tasks = json.loads(export.read_text(encoding="utf-8"))
     assert len(tasks) == 20 and all(len(t["annotations"]) == 1 for t in tasks)
     import_export(Corpus.at(root), export, "ls", annotators="merge")
-    lines = lambda name: (root / "annotations" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()[1:]
-    assert lines("ls") == lines("gold")
+    # the import names records with CASH ids (labelstudio/ids.py) and adds Label Studio provenance
+    imported = [json.loads(line) for line in (root / "annotations" / "ls.jsonl").read_text("utf-8").splitlines()[1:]]
+    for row in imported:
+        row.pop("ls_region_id", None), row.pop("ls_annotation", None)
+    gold = [row for doc in iter_documents(root / "annotations" / "gold.jsonl") for row in assign_ids(doc).records()]
+    assert imported == gold
     assert validate_root(root) == []
 
 

@@ -77,7 +77,8 @@ def document_from_records(records: Iterable[dict], file: str | None = None) -> D
     return DocumentAnnotations(
         head["document_id"], head["text_sha256"],
         tuple(Stance(s["target"], s["polarity"]) for s in head["document_stance"]),
-        tuple(built["claim"]), tuple(built["cue"]), tuple(built["attribution"]), head.get("note"))
+        tuple(built["claim"]), tuple(built["cue"]), tuple(built["attribution"]), head.get("note"),
+        head.get("ls_annotation"))
 
 
 def layer_rows(header: LayerHeader, documents: Iterable[DocumentAnnotations], *,

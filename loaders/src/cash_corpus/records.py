@@ -95,12 +95,14 @@ class Claim:
     holder: Holder
     stance: tuple[Stance, ...] = ()
     note: str | None = field(default=None, compare=False)
+    ls_region_id: str | None = field(default=None, compare=False)  # provenance only (Label Studio import)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Claim":
         return cls(d["id"], d["document_id"], Span.from_dict(d), d["claim_type"], d["certainty"],
                    d["polarity"], Holder(d["holder"]["type"], d["holder"].get("attribution_id")),
-                   tuple(Stance(s["target"], s["polarity"]) for s in d["stance"]), d.get("note"))
+                   tuple(Stance(s["target"], s["polarity"]) for s in d["stance"]), d.get("note"),
+                   d.get("ls_region_id"))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"record": "claim", "id": self.id, "document_id": self.document_id, **self.span.to_dict(),
@@ -108,6 +110,8 @@ class Claim:
                "holder": self.holder.to_dict(), "stance": [s.to_dict() for s in self.stance]}
         if self.note is not None:
             out["note"] = self.note
+        if self.ls_region_id is not None:
+            out["ls_region_id"] = self.ls_region_id
         return out
 
 
@@ -120,17 +124,20 @@ class Cue:
     cue_type: str
     claims: tuple[str, ...]
     note: str | None = field(default=None, compare=False)
+    ls_region_id: str | None = field(default=None, compare=False)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Cue":
         return cls(d["id"], d["document_id"], Span.from_dict(d), d["kind"], d["cue_type"],
-                   tuple(d["claims"]), d.get("note"))
+                   tuple(d["claims"]), d.get("note"), d.get("ls_region_id"))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"record": "cue", "id": self.id, "document_id": self.document_id, **self.span.to_dict(),
                "kind": self.kind, "cue_type": self.cue_type, "claims": list(self.claims)}
         if self.note is not None:
             out["note"] = self.note
+        if self.ls_region_id is not None:
+            out["ls_region_id"] = self.ls_region_id
         return out
 
 
@@ -150,13 +157,14 @@ class Attribution:
     # the key is left out on writing, so layers made before 1.2.0 round-trip byte for byte.
     hypothetical: bool | None = None
     author_commitment: str | None = None
+    ls_region_id: str | None = field(default=None, compare=False)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Attribution":
         return cls(d["id"], d["document_id"], Span.from_dict(d["source"]) if d["source"] else None,
                    Span.from_dict(d["cue"]), Span.from_dict(d["content"]), d["source_type"], d["form"],
                    d["parc_type"], d.get("parent"), d.get("note"), d.get("hypothetical"),
-                   d.get("author_commitment"))
+                   d.get("author_commitment"), d.get("ls_region_id"))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"record": "attribution", "id": self.id, "document_id": self.document_id,
@@ -169,6 +177,8 @@ class Attribution:
             out["author_commitment"] = self.author_commitment
         if self.note is not None:
             out["note"] = self.note
+        if self.ls_region_id is not None:
+            out["ls_region_id"] = self.ls_region_id
         return out
 
 
@@ -183,12 +193,15 @@ class DocumentAnnotations:
     cues: tuple[Cue, ...] = ()
     attributions: tuple[Attribution, ...] = ()
     note: str | None = field(default=None, compare=False)
+    ls_annotation: dict[str, Any] | None = field(default=None, compare=False)  # Label Studio provenance
 
     def document_record(self) -> dict[str, Any]:
         out = {"record": "document", "document_id": self.document_id, "text_sha256": self.text_sha256,
                "document_stance": [s.to_dict() for s in self.document_stance]}
         if self.note is not None:
             out["note"] = self.note
+        if self.ls_annotation is not None:
+            out["ls_annotation"] = self.ls_annotation
         return out
 
     def records(self) -> list[dict[str, Any]]:

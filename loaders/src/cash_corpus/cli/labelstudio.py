@@ -43,6 +43,9 @@ def register(subparsers) -> None:
     push.add_argument("--url", required=True, help="Label Studio base URL, e.g. http://127.0.0.1:8080")
     push.add_argument("--project", required=True, help="project title (or numeric id)")
     push.add_argument("--layer", action="append", default=[], help="add this layer as predictions (repeatable)")
+    push.add_argument("--overlap", type=int, metavar="N",
+                      help="how many annotators label each task (the project's maximum_annotations; default: "
+                      "leave the project's setting, 1 for a new project)")
     push.set_defaults(handler=run_push)
 
     pull = sub.add_parser("pull", help="download a project's annotations and import them",
@@ -53,6 +56,20 @@ def register(subparsers) -> None:
     pull.add_argument("--keep-export", type=Path, help="also keep the downloaded export at this path")
     _import_options(pull)
     pull.set_defaults(handler=run_pull)
+
+    agree = sub.add_parser("agreement", help="agreement per annotator pair on the tasks they both labelled",
+                           description="Download the project's export (or read EXPORT), check it like `cash ls "
+                           "import --annotators split` without writing anything, and compare every pair of "
+                           "annotators over the documents both annotated (span F1, kappa, token alpha; see "
+                           "`cash agreement`). The API key is read from $LABEL_STUDIO_API_KEY.")
+    agree.add_argument("export", type=Path, nargs="?", help="a JSON export to read instead of a server")
+    agree.add_argument("--url", help="Label Studio base URL")
+    agree.add_argument("--project", help="project title (or numeric id)")
+    agree.add_argument("--drafts", action="store_true", help="count drafts too (a submitted annotation still wins)")
+    agree.add_argument("--skip-stale", action="store_true", help="leave out tasks whose text changed")
+    agree.add_argument("--allow-empty", action="store_true", help="count empty submissions as empty documents")
+    agree.add_argument("--json", action="store_true", help="print every pair's full report as JSON")
+    agree.set_defaults(handler=run_agreement)
 
 
 def _import_options(parser: argparse.ArgumentParser) -> None:
@@ -66,12 +83,18 @@ def _import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offsets", choices=("auto", "code-points", "utf16"), default="auto",
                         help="how region offsets are counted: auto-detect per annotation (default), Unicode code "
                         "points (current Label Studio) or UTF-16 units (older exports)")
-    parser.add_argument("--guideline-version", help="guideline version in the provenance (default: schema version)")
+    parser.add_argument("--guideline-version",
+                        help="guideline version in the provenance (default: the version schema/GUIDELINES.md states)")
+    parser.add_argument("--skip-stale", action="store_true",
+                        help="leave out (and list) tasks whose text is no longer the corpus text, instead of refusing")
+    parser.add_argument("--allow-empty", action="store_true",
+                        help="import an empty submission as a document without annotations, instead of refusing")
 
 
 def _import_kwargs(args: argparse.Namespace) -> dict:
     return {"annotators": args.annotators, "latest": args.latest, "drafts": args.drafts,
             "overwrite": args.overwrite, "guideline_version": args.guideline_version,
+            "skip_stale": args.skip_stale, "allow_empty": args.allow_empty,
             "offsets": {"auto": None, "code-points": Counting.CODE_POINTS, "utf16": Counting.UTF16}[args.offsets]}
 
 
@@ -114,6 +137,12 @@ def _report(stats: ImportStats) -> None:
     print(f"tasks {stats.tasks}, annotations {stats.annotations}, drafts {stats.drafts}, "
           f"cancelled (skipped) {stats.cancelled}, without annotations {stats.unannotated}, "
           f"regions converted from UTF-16 offsets {stats.utf16_regions}")
+    for title, lines in (("stale tasks skipped (--skip-stale)", stats.stale),
+                         ("annotations left out", stats.dropped), ("empty submissions imported", stats.empty)):
+        if lines:
+            print(f"{title}: {len(lines)}")
+            for line in lines:
+                print(f"  {line}")
     for name in stats.written:
         print(f"wrote annotations/{name}.jsonl")
     for name in stats.unchanged:
@@ -128,10 +157,17 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_push(args: argparse.Namespace) -> int:
     from ..labelstudio.client import api_key_from_env, push
-    result = push(_corpus(args), args.url, api_key_from_env(), args.project, args.layer)
+    result = push(_corpus(args), args.url, api_key_from_env(), args.project, args.layer, overlap=args.overlap)
     print(f"project {result.project_id} ({'created' if result.created else 'existing'}"
-          f"{', config updated' if result.config_updated else ''}): {result.imported} tasks added, "
-          f"{result.already_there} already there")
+          f"{', config updated' if result.config_updated else ''}"
+          f"{f', {result.overlap} annotators per task' if result.overlap else ''}): {result.imported} tasks added, "
+          f"{result.already_there} already there, {result.updated} updated to a changed text; predictions "
+          f"{result.predictions_added} added, {result.predictions_refreshed} refreshed")
+    if result.stale:
+        print(f"stale tasks (their text changed; kept for their annotations, refused by `cash ls import` unless "
+              f"--skip-stale): {len(result.stale)}")
+        for task in result.stale:
+            print(f"  {task}")
     return 0
 
 
@@ -139,4 +175,34 @@ def run_pull(args: argparse.Namespace) -> int:
     from ..labelstudio.client import api_key_from_env, pull
     _report(pull(_corpus(args), args.url, api_key_from_env(), args.project, args.layer,
                  keep_export=args.keep_export, **_import_kwargs(args)))
+    return 0
+
+
+def run_agreement(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from ..errors import UsageError
+    from ..labelstudio.agreement import export_agreement, summary_rows
+    corpus = _corpus(args)
+    options = {"drafts": args.drafts, "skip_stale": args.skip_stale, "allow_empty": args.allow_empty}
+    with tempfile.TemporaryDirectory(prefix="cash-ls-agreement-") as folder:
+        if args.export is not None:
+            export, emails = args.export, None
+        elif args.url and args.project:
+            from ..labelstudio.client import api_key_from_env, connect, download_export, user_emails
+            key = api_key_from_env()
+            export = Path(folder) / "export.json"
+            download_export(args.url, key, args.project, export)
+            emails = user_emails(connect(args.url, key))
+        else:
+            raise UsageError("give an EXPORT file, or --url and --project")
+        _, pairs = export_agreement(corpus, export, emails=emails, **options)
+    if args.json:
+        print(json.dumps([{"a": p.annotator_a, "b": p.annotator_b, "report": p.report} for p in pairs],
+                         ensure_ascii=False, indent=2))
+        return 0
+    for row in summary_rows(pairs):
+        cells = [f"{row.pop('a')} vs {row.pop('b')}: {row.pop('documents')} document(s)"]
+        cells += [f"{name} {'n/a' if value is None else f'{value:.3f}'}" for name, value in row.items()]
+        print("; ".join(cells))
     return 0

@@ -26,6 +26,8 @@ PARENT = "parent"        # attribution cue region -> parent attribution cue regi
 RELATION_LABELS = (HOLDER, MODIFIES, SOURCE, CONTENT, PARENT)
 
 NOTE = "note"                    # per-region TextArea
+META_ID, META_PART = "cash_id", "cash_part"  # span result meta: the CASH record a predicted region shows
+META_TEXT = "text"               # span result meta: the editor's per-region meta text (info box)
 DOCUMENT_NOTE = "document_note"  # task-level TextArea
 
 # Per-region Choices: control name -> (schema inventory, span label it belongs to).

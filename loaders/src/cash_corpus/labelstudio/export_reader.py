@@ -46,15 +46,33 @@ class _Buffer:
                 return ""
 
 
+def _final_error(decoder: json.JSONDecoder, buf: _Buffer) -> json.JSONDecodeError | None:
+    """The decode error against the whole rest of the file (the last refill moved the window)."""
+    try:
+        decoder.raw_decode(buf.text, buf.pos)
+    except json.JSONDecodeError as exc:
+        return exc
+    return None
+
+
 def iter_export_tasks(path: Path, chunk_size: int = CHUNK) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (position in the array, task object); malformed JSON raises naming the task number."""
+    """Yield (position in the array, task object); malformed JSON raises naming the task number.
+
+    A byte-order mark is allowed (some tools write one); an empty file and a file cut off in the
+    middle are said to be so, not called malformed.
+    """
     decoder = json.JSONDecoder()
     where = Location(file=str(path))
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8-sig") as handle:
         buf = _Buffer(handle, chunk_size)
-        if buf.peek() != "[":
-            raise CashError("a Label Studio JSON export must be an array of tasks", where,
-                            hint="export the project as JSON (not JSON_MIN or CSV)")
+        first = buf.peek()
+        if first == "":
+            raise CashError("the export is empty (no data at all)", where,
+                            hint="the download or copy may have failed: export the project again as JSON")
+        if first != "[":
+            found = "an object" if first == "{" else f"{first!r}"
+            raise CashError(f"a Label Studio JSON export is an array of tasks, but this file starts with {found}",
+                            where, hint="export the project as JSON (not JSON_MIN or CSV)")
         buf.pos += 1
         if buf.peek() == "]":
             return
@@ -67,6 +85,11 @@ def iter_export_tasks(path: Path, chunk_size: int = CHUNK) -> Iterator[tuple[int
                     break
                 except json.JSONDecodeError as exc:
                     if not buf.fill():
+                        exc = _final_error(decoder, buf) or exc
+                        if not buf.text[exc.pos:].strip() or exc.msg.startswith("Unterminated string"):
+                            raise CashError(f"the export ends in the middle of task #{number}: the file is "
+                                            "truncated", where, hint="the download or copy was cut off: export "
+                                            "the project again") from exc
                         raise CashError(f"malformed JSON in task #{number}: {exc.msg}", where,
                                         hint="re-export the project from Label Studio") from exc
             if not isinstance(task, dict):
@@ -75,7 +98,10 @@ def iter_export_tasks(path: Path, chunk_size: int = CHUNK) -> Iterator[tuple[int
             number += 1
             buf.pos = end
             separator = buf.peek()
-            buf.pos += 1 if separator else 0
+            if separator == "":
+                raise CashError(f"the export ends after task #{number - 1} without the closing ']': the file is "
+                                "truncated", where, hint="the download or copy was cut off: export the project again")
+            buf.pos += 1
             if separator == ",":
                 continue
             if separator == "]":

@@ -1,21 +1,27 @@
 """Label Studio JSON export -> canonical CASH annotation layers, validated before anything is written.
 
-Annotators: `split` (default) writes one layer per annotator, `<layer>-<annotator>`; `merge`
-writes all annotators into `<layer>`, refusing a document annotated twice unless `latest` says
-to keep the most recently updated annotation. Cancelled annotations are skipped and counted;
-drafts are imported only when asked; tasks without annotations (e.g. predictions only) are counted.
-Any bad task, annotation or region stops the import with its location and nothing is written.
+Annotators (named by e-mail; a bare numeric id only as a fallback, said in the provenance):
+`split` (default) writes one layer per annotator, `<layer>-<annotator>`; `merge` writes all
+annotators into `<layer>`, refusing a document annotated twice unless `latest` says to keep the
+most recently updated annotation. A draft never replaces a submitted annotation; everything left
+out is listed. Cancelled annotations are skipped and counted; drafts are imported only when
+asked; tasks without annotations (e.g. predictions only) are counted; empty submissions and stale
+tasks (text changed since the push) are refused unless asked. Records are named with CASH ids
+(`ids.py`), whatever ids the editor used. Every bad task, annotation or region of the export is
+reported, each with its location, and then nothing is written.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import zip_longest
 from pathlib import Path
@@ -32,6 +38,7 @@ from ..records import (Attribution, Claim, Cue, DocumentAnnotations, Holder, Lay
 from ..schema import label_names, schema_version
 from . import config as C
 from .export_reader import iter_export_tasks
+from .ids import assign_ids
 from .offsets import Counting, TextIndex, resolve_offsets
 
 SPLIT, MERGE = "split", "merge"
@@ -47,6 +54,9 @@ class ImportStats:
     cancelled: int = 0
     unannotated: int = 0
     utf16_regions: int = 0
+    stale: list = field(default_factory=list)        # StaleTask skipped with --skip-stale
+    dropped: list[str] = field(default_factory=list)  # annotations left out (drafts, --latest), one line each
+    empty: list[str] = field(default_factory=list)    # empty submissions imported with --allow-empty
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
@@ -62,14 +72,24 @@ class _Where:
 
     def error(self, message: str, region: str | None = None, start: int | None = None,
               end: int | None = None, hint: str | None = None) -> CashError:
-        parts = [f"task {self.task}"]
+        region = None if region is None else _escaped(str(region))
+        parts = [f"task {_escaped(str(self.task))}"]
         if self.annotation is not None:
-            parts.append(f"annotation {self.annotation}")
+            parts.append(f"annotation {_escaped(str(self.annotation))}")
         if region is not None:
             parts.append(f"region {region}")
-        return CashError(f"{', '.join(parts)}: {message}",
+        return CashError(f"{', '.join(parts)}: {_escaped(message)}",
                          Location(file=self.file, document_id=self.document_id, annotation_id=region,
                                   start=start, end=end), hint)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escaped(text: str) -> str:
+    """Input text quoted in a message with control characters escaped (an export can hold any bytes)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
+                        f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass
@@ -80,6 +100,13 @@ class _Region:
     choices: dict[str, str] = field(default_factory=dict)
     stance: list[Stance] = field(default_factory=list)
     note: str | None = None
+    meta_text: str | None = None  # the editor's per-region meta text (info box), kept in the record's note
+
+    def full_note(self) -> str | None:
+        """The note TextArea and the region's meta text together: neither is dropped."""
+        if self.meta_text is None:
+            return self.note
+        return self.meta_text if self.note is None else f"{self.note}\n{self.meta_text}"
 
 
 def _single(values: Any, what: str, where: _Where, region: str | None) -> str:
@@ -93,6 +120,24 @@ def _text_value(value: dict, where: _Where, region: str | None) -> str:
     if not (isinstance(texts, list) and all(isinstance(t, str) for t in texts) and texts):
         raise where.error(f"text area must hold a list of strings, got {texts!r}", region)
     return "\n".join(texts)
+
+
+def _meta_text(result: dict, where: _Where, region: str | None) -> str | None:
+    """The region meta text of one result (`meta.text`, a list of strings), or None."""
+    meta = result.get("meta")
+    if meta is None:
+        return None
+    if not isinstance(meta, dict):
+        raise where.error(f"region meta must be an object, got {type(meta).__name__}", region)
+    texts = meta.get(C.META_TEXT)
+    if texts is None:
+        return None
+    if isinstance(texts, str):
+        texts = [texts]
+    if not (isinstance(texts, list) and all(isinstance(t, str) for t in texts)):
+        raise where.error(f"region meta text must be a list of strings, got {texts!r}", region)
+    joined = "\n".join(t for t in texts if t)
+    return joined or None
 
 
 def _read_regions(results: list, index: TextIndex, where: _Where, stats: ImportStats,
@@ -123,7 +168,8 @@ def _read_regions(results: list, index: TextIndex, where: _Where, stats: ImportS
                               end if isinstance(end, int) else None)
         start, end, counting = resolved
         stats.utf16_regions += counting is Counting.UTF16
-        regions[rid] = _Region(rid, label, Span(start, end, index.text[start:end]))
+        regions[rid] = _Region(rid, label, Span(start, end, index.text[start:end]),
+                               meta_text=_meta_text(result, where, rid))
     return regions
 
 
@@ -180,6 +226,8 @@ def _read_controls(results: list, regions: dict[str, _Region], where: _Where) ->
         elif kind in ("choices", "textarea"):
             if rid not in regions:
                 raise where.error(f"{kind} {name!r} refers to no span region", rid)
+            if regions[rid].meta_text is None:
+                regions[rid].meta_text = _meta_text(result, where, rid)
             if kind == "choices":
                 _region_choice(regions[rid], name, _single(value.get("choices"), str(name), where, rid), where)
             elif name == C.NOTE:
@@ -252,7 +300,11 @@ def _regions_one_counting(results: list, index: TextIndex, where: _Where, stats:
 
 def results_to_document(results: Any, text: str, document_id: str, text_sha256: str, where: _Where,
                         stats: ImportStats | None = None, offsets: Counting | None = None) -> DocumentAnnotations:
-    """One annotation's results as a DocumentAnnotations; the inverse of `tasks.document_results`."""
+    """One annotation's results as a DocumentAnnotations, named with CASH ids (`ids.assign_ids`).
+
+    The inverse of `tasks.document_results` up to ids. Region ids are the editor's (any string):
+    they link results and relations here and are kept as each record's `ls_region_id`.
+    """
     stats = stats or ImportStats()
     if not isinstance(results, list):
         raise where.error(f"result must be a list, got {type(results).__name__}")
@@ -271,14 +323,15 @@ def results_to_document(results: Any, text: str, document_id: str, text_sha256: 
                                   "'holder' relation to the attribution cue; the author needs none")
             claims.append(Claim(region.id, document_id, region.span, _need(region, "claim_type", where),
                                 _need(region, "certainty", where), _need(region, "polarity", where),
-                                Holder(holder_type, holder_id), tuple(region.stance), region.note))
+                                Holder(holder_type, holder_id), tuple(region.stance), region.full_note(),
+                                region.id))
         elif region.label == C.CUE:
             targets = out.get(C.MODIFIES, [])
             if not targets:
                 raise where.error("cue modifies no claim (add a 'modifies' relation to its claim)", region.id,
                                   region.span.start, region.span.end)
             cues.append(Cue(region.id, document_id, region.span, _need(region, "cue_kind", where),
-                            _need(region, "cue_type", where), tuple(targets), region.note))
+                            _need(region, "cue_type", where), tuple(targets), region.full_note(), region.id))
         elif region.label == C.ATT_CUE:
             source = _at_most_one(region, out.get(C.SOURCE, []), C.SOURCE, where)
             content = _at_most_one(region, out.get(C.CONTENT, []), C.CONTENT, where)
@@ -290,7 +343,7 @@ def results_to_document(results: Any, text: str, document_id: str, text_sha256: 
                 region.id, document_id, regions[source].span if source else None, region.span,
                 regions[content].span, _need(region, "source_type", where), _need(region, "form", where),
                 _need(region, "parc_type", where), _at_most_one(region, out.get(C.PARENT, []), C.PARENT, where),
-                region.note))
+                _attribution_note(region, regions[source] if source else None, regions[content]), region.id))
     for region in regions.values():
         if region.label in (C.ATT_SOURCE, C.ATT_CONTENT) and region.id not in used:
             raise where.error(f"{region.label} region belongs to no attribution", region.id,
@@ -298,8 +351,17 @@ def results_to_document(results: Any, text: str, document_id: str, text_sha256: 
         if region.label in (C.ATT_SOURCE, C.ATT_CONTENT) and (region.choices or region.stance or region.note):
             raise where.error(f"{region.label} region carries choices or a note; put them on the attribution cue",
                               region.id)
-    return DocumentAnnotations(document_id, text_sha256, tuple(document_stance), tuple(claims), tuple(cues),
-                               tuple(attributions), document_note)
+    return assign_ids(DocumentAnnotations(document_id, text_sha256, tuple(document_stance), tuple(claims),
+                                          tuple(cues), tuple(attributions), document_note))
+
+
+def _attribution_note(cue: _Region, source: _Region | None, content: _Region) -> str | None:
+    """The cue's note and meta text, plus any meta text typed on the source or content region."""
+    parts = [cue.full_note()]
+    parts += [f"{name}: {region.meta_text}" for name, region in (("source", source), ("content", content))
+              if region is not None and region.meta_text is not None]
+    kept = [p for p in parts if p is not None]
+    return "\n".join(kept) if kept else None
 
 
 def _layer_validator():
@@ -340,16 +402,22 @@ def _validate_layer(path: Path, header: LayerHeader, items: list["_Taken"], spoo
                           finding.start, finding.end)
 
 
-def annotator_name(user: Any) -> str:
-    """A layer-name-safe annotator key: the e-mail's slug if the export has it, else user<id>."""
+def annotator_name(user: Any, emails: dict[int, str] | None = None) -> tuple[str, bool]:
+    """(layer-name-safe annotator key, whether only a numeric user id was known).
+
+    An e-mail (from the export's user fields, a draft's `user`, or `emails` looked up through the
+    API on pull) gives its slug; a bare numeric id gives `user<id>` and says so."""
     if isinstance(user, dict):
         user = user.get("email") or user.get("id")
     if isinstance(user, int) and not isinstance(user, bool):
-        return f"user{user}"
+        if emails and user in emails:
+            user = emails[user]
+        else:
+            return f"user{user}", True
     if isinstance(user, str) and user:
         slug = re.sub(r"[^a-z0-9]+", "-", user.lower()).strip("-")
         if slug:
-            return slug[:40]
+            return slug[:40], False
     raise CashError(f"cannot tell who made this annotation (completed_by {user!r})")
 
 
@@ -363,6 +431,21 @@ class _Taken:
     task: Any
     annotation: Any
     annotator: str
+    kind: str = "annotation"      # or "draft"
+    annotator_is_id: bool = False
+
+    def __str__(self) -> str:
+        what = "draft" if self.kind == "draft" else "annotation"
+        return f"task {self.task} {what} {self.annotation} by {self.annotator} ({self.updated or 'no time'})"
+
+
+@dataclass(frozen=True)
+class StaleTask:
+    task: Any
+    document_id: str
+
+    def __str__(self) -> str:
+        return f"task {self.task} (document {self.document_id})"
 
 
 class _Spool:
@@ -409,8 +492,12 @@ def _corpus_index(corpus: Corpus) -> dict[str, str]:
     return {meta["id"]: meta["sha256"] for meta in corpus.documents()}
 
 
-def _check_task(task: dict, number: int, known: dict[str, str], where: _Where, corpus: Corpus) -> tuple[str, str, str]:
-    """(document id, text, sha256) of a task whose text is exactly the corpus text."""
+class _Stale(Exception):
+    """The task's text is not (any longer) the corpus text."""
+
+
+def _check_task(task: dict, known: dict[str, str], where: _Where) -> tuple[str, str, str]:
+    """(document id, text, sha256) of a task whose text is exactly the corpus text; `_Stale` if it changed."""
     data = task.get("data")
     if not isinstance(data, dict):
         raise where.error("task has no data object")
@@ -424,66 +511,167 @@ def _check_task(task: dict, number: int, known: dict[str, str], where: _Where, c
         raise where.error("task data has no text")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if digest != known[document_id] or data.get("text_sha256") != known[document_id]:
-        raise where.error(f"task text (sha256 {digest[:12]}…, declared {str(data.get('text_sha256'))[:12]}…) "
-                          f"is not the corpus text (sha256 {known[document_id][:12]}…)",
-                          hint="the document changed since the tasks were made: re-annotate the current text")
+        raise _Stale(f"task text (sha256 {digest[:12]}…, declared {str(data.get('text_sha256'))[:12]}…) "
+                     f"is not the corpus text (sha256 {known[document_id][:12]}…)")
     return document_id, text, known[document_id]  # equal to the corpus text: its sha256 was just checked
 
 
+MAX_REPORTED = 20
+
+
+class _Problems:
+    """Every problem of an export, collected so one run reports them all (the first MAX_REPORTED in full)."""
+
+    def __init__(self, export: Path) -> None:
+        self.export, self.errors = export, []
+
+    def add(self, error: CashError) -> None:
+        self.errors.append(error)
+
+    def raise_if_any(self) -> None:
+        if not self.errors:
+            return
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        shown = "\n".join(f"  - {error}" for error in self.errors[:MAX_REPORTED])
+        more = len(self.errors) - MAX_REPORTED
+        raise CashError(f"{len(self.errors)} problems in this export, nothing written"
+                        f"{f' (the first {MAX_REPORTED} shown, {more} more)' if more > 0 else ''}:\n{shown}",
+                        Location(file=str(self.export)))
+
+
+def _is_empty(results: Any) -> bool:
+    return isinstance(results, list) and not results
+
+
+def _lead_time(unit: dict) -> float | None:
+    value = unit.get("lead_time")
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def read_export(corpus: Corpus, export: Path, spool: _Spool, *, drafts: bool = False,
-                offsets: Counting | None = None, stats: ImportStats | None = None) -> tuple[ImportStats, list[_Taken]]:
-    """Every usable annotation of the export as checked documents, spooled (raises on the first problem)."""
+                offsets: Counting | None = None, stats: ImportStats | None = None, skip_stale: bool = False,
+                allow_empty: bool = False, emails: dict[int, str] | None = None) -> tuple[ImportStats, list[_Taken]]:
+    """Every usable annotation of the export as checked documents, spooled.
+
+    Problems are collected over the whole export and raised together at the end (nothing is
+    written then); stale tasks (their text changed since the push) are problems unless `skip_stale`.
+    """
     stats = stats or ImportStats()
     known = _corpus_index(corpus)
     taken: list[_Taken] = []
+    problems = _Problems(export)
+    stale: list[tuple[StaleTask, str]] = []
     for number, task in iter_export_tasks(export):
         stats.tasks += 1
         where = _Where(str(export), task.get("id", f"#{number}"))
-        document_id, text, digest = _check_task(task, number, known, where, corpus)
+        try:
+            document_id, text, digest = _check_task(task, known, where)
+        except CashError as exc:
+            problems.add(exc)
+            continue
+        except _Stale as exc:
+            stale.append((StaleTask(where.task, where.document_id), str(exc)))
+            continue
         units = list(_annotation_units(task, drafts, stats))
         if not units:
             stats.unannotated += 1
         for kind, unit, user in units:
             where.annotation = f"{unit.get('id')}" if kind == "annotation" else f"draft {unit.get('id')}"
             try:
-                annotator = annotator_name(user)
+                try:
+                    annotator, is_id = annotator_name(user, emails)
+                except CashError as exc:
+                    raise where.error(exc.message) from exc
+                results = unit.get("result")
+                if _is_empty(results):
+                    if not allow_empty:
+                        raise where.error(f"empty {kind}: submitted with no regions and no choices",
+                                          hint="pass --allow-empty to import it as a document without annotations")
+                    stats.empty.append(f"task {where.task} {kind} {unit.get('id')} by {annotator}")
+                doc = results_to_document(results, text, document_id, digest, where, stats, offsets)
+                if _layer_validator() is None:
+                    _schema_check(doc, where)
             except CashError as exc:
-                raise where.error(exc.message) from exc
-            doc = results_to_document(unit.get("result"), text, document_id, digest, where, stats, offsets)
-            if _layer_validator() is None:
-                _schema_check(doc, where)
+                problems.add(exc)
+                continue
             updated = str(unit.get("updated_at") or unit.get("created_at") or "")
-            taken.append(_Taken(document_id, spool.put(doc), updated, where.task, where.annotation, annotator))
+            doc = replace(doc, ls_annotation={
+                "task": where.task, "annotation": unit.get("id"), "kind": kind, "annotator": annotator,
+                "annotator_is_id": is_id, "updated_at": updated or None, "lead_time": _lead_time(unit)})
+            taken.append(_Taken(document_id, spool.put(doc), updated, where.task, unit.get("id"), annotator, kind,
+                                is_id))
+    if stale and skip_stale:
+        stats.stale = [item for item, _ in stale]
+    elif stale:
+        names = ", ".join(str(item) for item, _ in stale)
+        first = stale[0][1]
+        problems.add(CashError(f"{len(stale)} stale task(s), made from an older text of their document: {names} "
+                               f"(e.g. {first})", Location(file=str(export)),
+                               hint="re-push (`cash ls push`) and annotate the current text, or pass --skip-stale "
+                               "to import the other tasks and leave these out"))
+    problems.raise_if_any()
     return stats, taken
 
 
-def group_layers(taken: list[_Taken], layer: str, annotators: str, latest: bool) -> dict[str, list[_Taken]]:
-    """Layer name -> one annotation per document; refuses two for one document unless `latest`."""
+def group_layers(taken: list[_Taken], layer: str, annotators: str, latest: bool,
+                 stats: ImportStats | None = None) -> dict[str, list[_Taken]]:
+    """Layer name -> one annotation per document.
+
+    A submitted annotation always wins over drafts (whatever their times); two submitted (or, with
+    no submitted one, two drafts) for one document of one layer are refused unless `latest` keeps
+    the most recently updated. Every annotation left out is listed in `stats.dropped`.
+    """
     if annotators not in (SPLIT, MERGE):
         raise UsageError(f"--annotators must be {SPLIT} or {MERGE}, not {annotators!r}")
-    chosen: dict[str, dict[str, _Taken]] = defaultdict(dict)
+    stats = stats if stats is not None else ImportStats()
+    candidates: dict[str, dict[str, list[_Taken]]] = defaultdict(lambda: defaultdict(list))
     for item in taken:
         name = layer if annotators == MERGE else f"{layer}-{item.annotator}"
         if not is_valid_layer_name(name):
             raise UsageError(f"layer name {name!r} is not valid", hint="lowercase letters, digits, '-' and '_'")
-        previous = chosen[name].get(item.document_id)
-        if previous is not None and not latest:
-            raise CashError(f"task {item.task}: annotations {previous.annotation} and {item.annotation} both "
-                            f"annotate this document for layer {name!r}", Location(document_id=item.document_id),
-                            hint="pass --latest to keep the most recently updated one, or --annotators split")
-        if previous is None or (item.updated, str(item.annotation)) > (previous.updated, str(previous.annotation)):
-            chosen[name][item.document_id] = item
-    return {name: [docs[doc_id] for doc_id in sorted(docs)] for name, docs in chosen.items()}
+        candidates[name][item.document_id].append(item)
+    chosen: dict[str, list[_Taken]] = {}
+    refused = []
+    for name, docs in candidates.items():
+        kept = []
+        for document_id in sorted(docs):
+            items = docs[document_id]
+            submitted = [i for i in items if i.kind == "annotation"]
+            pool = submitted or items
+            stats.dropped += [f"{i} (a draft never replaces a submitted annotation)" for i in items
+                              if submitted and i.kind == "draft"]
+            pool = sorted(pool, key=lambda i: (i.updated, str(i.annotation)))
+            if len(pool) > 1 and not latest:
+                refused.append(f"document {document_id} in layer {name!r}: " + "; ".join(str(i) for i in pool))
+                continue
+            stats.dropped += [f"{i} (older than {pool[-1].kind} {pool[-1].annotation}, --latest)" for i in pool[:-1]]
+            kept.append(pool[-1])
+        chosen[name] = kept
+    if refused:
+        shown = "\n".join(f"  - {line}" for line in refused[:MAX_REPORTED])
+        hint = ("pass --latest to keep the most recently updated one (the others are listed), or --annotators split "
+                "to write one layer per annotator" if annotators == MERGE else
+                "one annotator annotated one document more than once (in several tasks); pass --latest to keep "
+                "the most recently updated one (the others are listed)")
+        raise CashError(f"{len(refused)} document(s) annotated more than once for one layer:\n{shown}", hint=hint)
+    return chosen
 
 
 def layer_header(name: str, items: list[_Taken], corpus: Corpus, guideline_version: str, tool: str) -> LayerHeader:
     """Provenance from the export itself (annotators, last update), so a re-import gives the same header."""
     people = sorted({item.annotator for item in items})
+    by_id = sorted({item.annotator for item in items if item.annotator_is_id})
     dates = [item.updated[:10] for item in items if re.match(r"^\d{4}-\d{2}-\d{2}", item.updated)]
+    kinds = Counter(item.kind for item in items)
+    notes = (f"Imported from Label Studio: {kinds['annotation']} submitted annotation(s), {kinds['draft']} draft(s); "
+             "each document's task, annotation id, annotator and lead time are in its ls_annotation field.")
+    if by_id:
+        notes += (f" Annotator(s) {', '.join(by_id)} are Label Studio numeric user ids: the export named no e-mail "
+                  "(`cash ls pull` looks e-mails up through the API).")
     return LayerHeader(name, schema_version(), Provenance(
         "manual", "Label Studio annotator " + ", ".join(people), guideline_version,
-        max(dates) if dates else date.today().isoformat(), tool,
-        None), corpus.version)
+        max(dates) if dates else date.today().isoformat(), tool, notes), corpus.version)
 
 
 def _same_as_file(path: Path, rows) -> bool:
@@ -495,21 +683,57 @@ def _same_as_file(path: Path, rows) -> bool:
     return True
 
 
+def default_guideline_version() -> str:
+    """The version of schema/GUIDELINES.md (its first 'Guideline version **X.Y.Z**'), not the schema's."""
+    from ..paths import schema_dir
+    path = schema_dir() / "GUIDELINES.md"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            head = handle.read(4000)
+    except OSError as exc:
+        raise CashError(f"cannot read the guidelines to tell their version: {exc}", Location(file=str(path)),
+                        hint="pass --guideline-version") from exc
+    match = re.search(r"Guideline version \*\*(\d+\.\d+\.\d+)\*\*", head)
+    if not match:
+        raise CashError("the guidelines do not state their version ('Guideline version **X.Y.Z**')",
+                        Location(file=str(path)), hint="pass --guideline-version")
+    return match.group(1)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while the export is decoded and converted: every task
+    allocates many small objects that form no cycles and are freed by reference counting, and the
+    collector would rescan the live ones again and again (measured on an 89 MB export: orjson 0.5 s
+    with the collector off, 3.5 s with it on; no difference measured at 2k documents)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_export(corpus: Corpus, export: Path, layer: str, *, annotators: str = SPLIT, drafts: bool = False,
                   latest: bool = False, overwrite: bool = False, guideline_version: str | None = None,
-                  tool: str = "Label Studio", offsets: Counting | None = None) -> ImportStats:
+                  tool: str = "Label Studio", offsets: Counting | None = None, skip_stale: bool = False,
+                  allow_empty: bool = False, emails: dict[int, str] | None = None) -> ImportStats:
     """Validate the whole export, then write its layers; an unchanged layer is left untouched."""
     if not is_valid_layer_name(layer):
         raise UsageError(f"invalid layer name {layer!r}", hint="lowercase letters, digits, '-' and '_'")
+    guideline_version = guideline_version or default_guideline_version()
     spool = _Spool()
     try:
-        stats, taken = read_export(corpus, export, spool, drafts=drafts, offsets=offsets)
-        layers = group_layers(taken, layer, annotators, latest)
+        with gc_paused():
+            stats, taken = read_export(corpus, export, spool, drafts=drafts, offsets=offsets,
+                                       skip_stale=skip_stale, allow_empty=allow_empty, emails=emails)
+        layers = group_layers(taken, layer, annotators, latest, stats)
         # One transaction for every layer of the export: checked and written under the corpus lock,
         # validated as the corpus will be, all layers or none.
         with corpus_transaction(corpus.paths.root, "ls import") as txn:
             for name, items in sorted(layers.items()):
-                header = layer_header(name, items, corpus, guideline_version or schema_version(), tool)
+                header = layer_header(name, items, corpus, guideline_version, tool)
                 path = corpus.paths.layer_path(name)
                 _validate_layer(path, header, items, spool, corpus, export)
                 if path.exists():

@@ -77,5 +77,18 @@ def resolve_offsets(index: TextIndex, start: object, end: object, text: object,
             return cp_start, cp_end, Counting.UTF16
     if end > length and not (index.astral_utf16 and end <= index.utf16_length):
         return f"offsets [{start}, {end}) run past the end of the text ({length} code points)"
+    as_code_points = index.text[start:end] if end <= length else None
+    cp_start, cp_end = index.utf16_to_code_point(start), index.utf16_to_code_point(end)
+    as_utf16 = index.text[cp_start:cp_end] if None not in (cp_start, cp_end) and end <= index.utf16_length else None
+    if counting is Counting.UTF16:
+        told = f"as UTF-16 units (--offsets utf16) the raw text there is {as_utf16!r}"
+        if as_code_points == text:
+            told += "; counted as code points it matches: this export counts code points, drop --offsets utf16"
+        return f"region text {text!r} does not match the raw text at [{start}, {end}): {told}"
+    if counting is Counting.CODE_POINTS:
+        told = f"as code points (--offsets code-points) the raw text there is {as_code_points!r}"
+        if as_utf16 == text:
+            told += "; counted as UTF-16 units it matches: this export counts UTF-16 units, pass --offsets utf16"
+        return f"region text {text!r} does not match the raw text at [{start}, {end}): {told}"
     return (f"region text {text!r} does not match the raw text at [{start}, {end}) "
-            f"({index.text[start:end]!r}), counted as code points or as UTF-16 units")
+            f"(as code points {as_code_points!r}, as UTF-16 units {as_utf16!r})")

@@ -1,29 +1,45 @@
 """CASH -> Label Studio: one task per document, annotation layers as Label Studio results.
 
-`document_results` is the exact inverse of `importer.results_to_document`: region ids are the
-annotation ids (an attribution's source/content regions get `<id>#source` / `<id>#content`, which
-can never clash with an annotation id), so a layer survives tasks -> Label Studio -> import.
+`document_results` is the inverse of `importer.results_to_document` up to ids: a layer survives
+tasks -> Label Studio -> import with the same records, and the importer names them with its own
+stable CASH ids (see `importer.assign_ids`).
+
+Region ids are made like the editor's own: 10 characters over `A-Za-z0-9_-` (a hash of document,
+record id and part), because the editor treats other characters as its own (it keys regions by
+`id.split("#")[0]`). Which CASH record a region shows is kept in the span result's `meta`
+(`cash_id`, `cash_part`), which the editor carries through when a prediction is accepted.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..corpus import Corpus, decode_text, sha256_bytes
 from ..errors import CashError, Location
 from ..layers import iter_documents, read_header
+from ..manifest import file_sha256
 from ..records import Attribution, Claim, Cue, DocumentAnnotations, LayerHeader, Span
 from . import config as C
 from .offsets import Counting, TextIndex
 
 
-def _region(rid: str, span: Span, label: str, index: TextIndex, counting: Counting) -> dict[str, Any]:
+def region_id(document_id: str, record_id: str, part: str) -> str:
+    """An editor-style region id (10 chars over A-Za-z0-9_-), stable for one record part of one document."""
+    digest = hashlib.sha256(f"{document_id}\x00{record_id}\x00{part}".encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")[:10]
+
+
+def _region(document_id: str, record_id: str, part: str, span: Span, label: str, index: TextIndex,
+            counting: Counting) -> dict[str, Any]:
     start, end = span.start, span.end
     if counting is Counting.UTF16:
         start, end = index.code_point_to_utf16(start), index.code_point_to_utf16(end)
-    return {"id": rid, "type": "labels", "from_name": C.SPAN, "to_name": C.TEXT,
-            "value": {"start": start, "end": end, "text": span.text, "labels": [label]}}
+    return {"id": region_id(document_id, record_id, part), "type": "labels", "from_name": C.SPAN,
+            "to_name": C.TEXT, "value": {"start": start, "end": end, "text": span.text, "labels": [label]},
+            "meta": {C.META_ID: record_id, C.META_PART: part}}
 
 
 def _per_region(region: dict, from_name: str, kind: str, payload: dict) -> dict[str, Any]:
@@ -44,16 +60,8 @@ def _relation(from_id: str, to_id: str, label: str) -> dict[str, Any]:
     return {"type": "relation", "from_id": from_id, "to_id": to_id, "direction": "right", "labels": [label]}
 
 
-def source_region_id(attribution_id: str) -> str:
-    return f"{attribution_id}#source"
-
-
-def content_region_id(attribution_id: str) -> str:
-    return f"{attribution_id}#content"
-
-
 def _claim_results(claim: Claim, index: TextIndex, counting: Counting) -> list[dict]:
-    region = _region(claim.id, claim.span, C.CLAIM, index, counting)
+    region = _region(claim.document_id, claim.id, "span", claim.span, C.CLAIM, index, counting)
     out = [region, _choice(region, "claim_type", claim.claim_type), _choice(region, "certainty", claim.certainty),
            _choice(region, "polarity", claim.polarity), _choice(region, "holder", claim.holder.type)]
     seen: set[str] = set()
@@ -67,34 +75,37 @@ def _claim_results(claim: Claim, index: TextIndex, counting: Counting) -> list[d
 
 
 def _cue_results(cue: Cue, index: TextIndex, counting: Counting) -> list[dict]:
-    region = _region(cue.id, cue.span, C.CUE, index, counting)
+    region = _region(cue.document_id, cue.id, "span", cue.span, C.CUE, index, counting)
     return [region, _choice(region, "cue_kind", cue.kind), _choice(region, "cue_type", cue.cue_type),
             *_note(region, cue.note)]
 
 
 def _attribution_results(att: Attribution, index: TextIndex, counting: Counting) -> list[dict]:
-    region = _region(att.id, att.cue, C.ATT_CUE, index, counting)
+    region = _region(att.document_id, att.id, "cue", att.cue, C.ATT_CUE, index, counting)
     out = [region, _choice(region, "source_type", att.source_type), _choice(region, "form", att.form),
            _choice(region, "parc_type", att.parc_type), *_note(region, att.note)]
     if att.source is not None:
-        out.append(_region(source_region_id(att.id), att.source, C.ATT_SOURCE, index, counting))
-    out.append(_region(content_region_id(att.id), att.content, C.ATT_CONTENT, index, counting))
+        out.append(_region(att.document_id, att.id, "source", att.source, C.ATT_SOURCE, index, counting))
+    out.append(_region(att.document_id, att.id, "content", att.content, C.ATT_CONTENT, index, counting))
     return out
 
 
 def _relations(doc: DocumentAnnotations) -> list[dict]:
+    def rid(record_id: str, part: str) -> str:
+        return region_id(doc.document_id, record_id, part)
+
     out = []
     for att in doc.attributions:
         if att.source is not None:
-            out.append(_relation(att.id, source_region_id(att.id), C.SOURCE))
-        out.append(_relation(att.id, content_region_id(att.id), C.CONTENT))
+            out.append(_relation(rid(att.id, "cue"), rid(att.id, "source"), C.SOURCE))
+        out.append(_relation(rid(att.id, "cue"), rid(att.id, "content"), C.CONTENT))
         if att.parent is not None:
-            out.append(_relation(att.id, att.parent, C.PARENT))
+            out.append(_relation(rid(att.id, "cue"), rid(att.parent, "cue"), C.PARENT))
     for claim in doc.claims:
         if claim.holder.attribution_id is not None:
-            out.append(_relation(claim.id, claim.holder.attribution_id, C.HOLDER))
+            out.append(_relation(rid(claim.id, "span"), rid(claim.holder.attribution_id, "cue"), C.HOLDER))
     for cue in doc.cues:
-        out += [_relation(cue.id, claim_id, C.MODIFIES) for claim_id in cue.claims]
+        out += [_relation(rid(cue.id, "span"), rid(claim_id, "span"), C.MODIFIES) for claim_id in cue.claims]
     return out
 
 
@@ -110,18 +121,18 @@ def document_results(doc: DocumentAnnotations, text: str, counting: Counting = C
         out += _cue_results(cue, index, counting)
     out += _relations(doc)
     for n, stance in enumerate(doc.document_stance):
-        out.append({"id": f"document-stance-{n}", "type": "choices", "from_name": C.document_stance_control(stance.target),
+        out.append({"id": f"docstance{n}", "type": "choices", "from_name": C.document_stance_control(stance.target),
                     "to_name": C.TEXT, "value": {"choices": [stance.polarity]}})
     if doc.note is not None:
-        out.append({"id": "document-note", "type": "textarea", "from_name": C.DOCUMENT_NOTE, "to_name": C.TEXT,
+        out.append({"id": "docnote", "type": "textarea", "from_name": C.DOCUMENT_NOTE, "to_name": C.TEXT,
                     "value": {"text": [doc.note]}})
     return out
 
 
-def model_version(header: LayerHeader) -> str:
-    """Layer name + provenance, so a prediction says where it came from."""
-    p = header.provenance
-    return f"{header.layer} ({p.method}; {p.annotator}; {p.tool or 'no tool'}; guidelines {p.guideline_version}; {p.date})"
+def model_version(layer: str, fingerprint: str) -> str:
+    """`<layer>@<fingerprint>`: which layer a prediction shows and which version of it (the first 12
+    hex digits of the layer file's sha256), so `push` can tell a stale prediction from a current one."""
+    return f"{layer}@{fingerprint[:12]}"
 
 
 def task_data(corpus: Corpus, document_id: str) -> dict[str, Any]:
@@ -136,24 +147,25 @@ def iter_tasks(corpus: Corpus, layers: Iterable[str] = ()) -> Iterator[dict[str,
     Texts are streamed one document at a time; each requested layer is held as records (small
     next to the texts) keyed by document id, so tasks come out in corpus order.
     """
-    layer_docs: list[tuple[LayerHeader, dict[str, DocumentAnnotations]]] = []
+    layer_docs: list[tuple[LayerHeader, str, dict[str, DocumentAnnotations]]] = []
     for name in layers:
         path = corpus.paths.layer_path(name)
         if not path.is_file():
             raise CashError("no such annotation layer", Location(file=str(path)))
-        layer_docs.append((read_header(path), {d.document_id: d for d in iter_documents(path)}))
+        layer_docs.append((read_header(path), model_version(name, file_sha256(path)),
+                           {d.document_id: d for d in iter_documents(path)}))
     for meta in corpus.documents():
         data = task_data(corpus, meta["id"])
         task: dict[str, Any] = {"data": data}
         predictions = []
-        for header, docs in layer_docs:
+        for header, version, docs in layer_docs:
             doc = docs.get(meta["id"])
             if doc is None:
                 continue
             if doc.text_sha256 != data["text_sha256"]:
                 raise CashError("layer annotates another version of this text (sha256 differs)",
                                 Location(file=str(corpus.paths.layer_path(header.layer)), document_id=meta["id"]))
-            predictions.append({"model_version": model_version(header),
+            predictions.append({"model_version": version,
                                 "result": document_results(doc, data["text"])})
         if predictions:
             task["predictions"] = predictions
