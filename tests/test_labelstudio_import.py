@@ -318,7 +318,7 @@ def test_provenance_keeps_annotation_ids_lead_time_and_the_guideline_version(cor
     header = json.loads(corpus.paths.layer_path("ls-user3").read_text().splitlines()[0])
     guidelines = (REPO / "schema" / "GUIDELINES.md").read_text(encoding="utf-8")
     stated = re.search(r"Guideline version \*\*(\S+)\*\*", guidelines).group(1)
-    assert header["provenance"]["guideline_version"] == stated == default_guideline_version()
+    assert header["provenance"]["guideline_version"] == stated == default_guideline_version(corpus.paths.root)
 
 
 def test_an_empty_submission_is_refused_unless_allowed(corpus, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 from .corpus import Corpus
 from .guidelines import BLOCK as GUIDELINE_BLOCK, render_tables
 from .paths import SOURCE_ROOT, CorpusPaths
-from .schema import PACKAGED_SCHEMA, SCHEMA_FILE
+from .schema import GUIDELINES_FILE, PACKAGED_SCHEMA, SCHEMA_FILE
 from .stats import label_table, layer_counts, overview_table, structure_counts
 
 END = "<!-- END GENERATED -->"
@@ -120,9 +120,11 @@ def guideline_tables(text: str, root: Path) -> str:
     return replace_marked(text, GUIDELINE_BLOCK, render_tables())
 
 
-def packaged_schema(_: str, root: Path) -> str:
-    """The schema copy shipped inside the package: the checkout's schema, byte for byte."""
-    return (root / "schema" / SCHEMA_FILE).read_text(encoding="utf-8")
+def packaged_copy(name: str) -> Callable[[str, Path], str]:
+    """The copy of schema/<name> shipped inside the package: the checkout's file, byte for byte."""
+    def render(_: str, root: Path) -> str:
+        return (root / "schema" / name).read_text(encoding="utf-8")
+    return render
 
 
 def artifacts(root: Path) -> dict[str, Callable[[str, Path], str]]:
@@ -139,8 +141,10 @@ def artifacts(root: Path) -> dict[str, Callable[[str, Path], str]]:
                              ("README.md", statistics_and_agreement)):
         if (root / relative).is_file():
             found[relative] = render
-    if root.resolve() == SOURCE_ROOT.resolve() and (root / "schema" / SCHEMA_FILE).is_file():
-        found[PACKAGED_SCHEMA.relative_to(SOURCE_ROOT.resolve()).as_posix()] = packaged_schema
+    if root.resolve() == SOURCE_ROOT.resolve():
+        for name in (SCHEMA_FILE, GUIDELINES_FILE):
+            if (root / "schema" / name).is_file():
+                found[(PACKAGED_SCHEMA.parent / name).relative_to(SOURCE_ROOT.resolve()).as_posix()] = packaged_copy(name)
     return found
 
 

@@ -25,6 +25,7 @@ from referencing import Registry, Resource
 from .jsonl import read_json
 
 SCHEMA_FILE = "cash.schema.json"
+GUIDELINES_FILE = "GUIDELINES.md"
 PACKAGED_SCHEMA = Path(__file__).resolve().parent / "schema_data" / SCHEMA_FILE
 
 _selected: Path | None = None  # a corpus root's own schema file, when one is in use
@@ -63,6 +64,13 @@ class Label:
 
 def schema_path() -> Path:
     return _selected or PACKAGED_SCHEMA
+
+
+def guidelines_path(root: Path | None = None) -> Path:
+    """The annotation guidelines that go with the schema in use: the corpus root's, else the packaged copy."""
+    if root is not None and (Path(root) / "schema" / GUIDELINES_FILE).is_file():
+        return Path(root) / "schema" / GUIDELINES_FILE
+    return PACKAGED_SCHEMA.parent / GUIDELINES_FILE
 
 
 @schema_cached

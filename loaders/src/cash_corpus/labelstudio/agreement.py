@@ -46,7 +46,7 @@ def export_agreement(corpus: Corpus, export: Path, **read_options) -> tuple[Impo
             paths = {}
             for name, items in sorted(layers.items()):
                 paths[name] = Path(folder) / f"{name}.jsonl"
-                header = layer_header(name, items, corpus, default_guideline_version(), "Label Studio")
+                header = layer_header(name, items, corpus, default_guideline_version(corpus.paths.root), "Label Studio")
                 write_layer(paths[name], header, spool.documents(items), presorted=True)
             for a, b in combinations(sorted(paths), 2):
                 shared = {i.document_id for i in layers[a]} & {i.document_id for i in layers[b]}

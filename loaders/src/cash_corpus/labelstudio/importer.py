@@ -343,7 +343,8 @@ def results_to_document(results: Any, text: str, document_id: str, text_sha256: 
                 region.id, document_id, regions[source].span if source else None, region.span,
                 regions[content].span, _need(region, "source_type", where), _need(region, "form", where),
                 _need(region, "parc_type", where), _at_most_one(region, out.get(C.PARENT, []), C.PARENT, where),
-                _attribution_note(region, regions[source] if source else None, regions[content]), region.id))
+                _attribution_note(region, regions[source] if source else None, regions[content]),
+                ls_region_id=region.id))
     for region in regions.values():
         if region.label in (C.ATT_SOURCE, C.ATT_CONTENT) and region.id not in used:
             raise where.error(f"{region.label} region belongs to no attribution", region.id,
@@ -683,10 +684,11 @@ def _same_as_file(path: Path, rows) -> bool:
     return True
 
 
-def default_guideline_version() -> str:
-    """The version of schema/GUIDELINES.md (its first 'Guideline version **X.Y.Z**'), not the schema's."""
-    from ..paths import schema_dir
-    path = schema_dir() / "GUIDELINES.md"
+def default_guideline_version(root: Path) -> str:
+    """The version of the corpus root's schema/GUIDELINES.md (its first 'Guideline version **X.Y.Z**'),
+    not the schema's. A root without schema/ uses the guidelines shipped with the package."""
+    from ..schema import guidelines_path
+    path = guidelines_path(root)
     try:
         with open(path, encoding="utf-8") as handle:
             head = handle.read(4000)
@@ -722,7 +724,7 @@ def import_export(corpus: Corpus, export: Path, layer: str, *, annotators: str =
     """Validate the whole export, then write its layers; an unchanged layer is left untouched."""
     if not is_valid_layer_name(layer):
         raise UsageError(f"invalid layer name {layer!r}", hint="lowercase letters, digits, '-' and '_'")
-    guideline_version = guideline_version or default_guideline_version()
+    guideline_version = guideline_version or default_guideline_version(corpus.paths.root)
     spool = _Spool()
     try:
         with gc_paused():
