@@ -204,3 +204,25 @@ def test_zoning_correction_refuses_bad_input_and_writes_nothing(small_corpus):
         rezone_document(small_corpus, "missing-doc", {1: "title"})
     assert info.value.location.document_id == "missing-doc"
     assert _snapshot(small_corpus) == before
+
+
+def test_a_symlinked_text_is_refused_not_read(small_corpus):
+    from cash_corpus.paths import UnsafeFileError
+    corpus = Corpus.at(small_corpus)
+    doc_id = corpus.document_ids()[0]
+    path = corpus.paths.text_path(doc_id)
+    path.unlink()
+    path.symlink_to("/proc/self/environ")
+    with pytest.raises(UnsafeFileError, match="symbolic link"):
+        corpus.text(doc_id)
+
+
+@pytest.mark.parametrize("doc_id", ["a\n", "nonbmp\n", "con", "lpt1"])
+def test_add_refuses_an_id_with_a_trailing_newline_or_a_device_name(empty_corpus, tmp_path, doc_id):
+    from cash_corpus.errors import UsageError
+    source = tmp_path / "doc.txt"
+    source.write_text("Title\nBody text.\n", encoding="utf-8")
+    before = sorted(p.name for p in (empty_corpus / "corpus" / "texts").iterdir())
+    with pytest.raises(UsageError, match="invalid document id"):
+        add_document(empty_corpus, source, title="Title", doc_id=doc_id)
+    assert sorted(p.name for p in (empty_corpus / "corpus" / "texts").iterdir()) == before

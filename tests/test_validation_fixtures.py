@@ -51,6 +51,10 @@ LAYER = {
     "record-unsorted": (10, A, "q1", None, None),
     "claim-outside-attribution": (7, A, "c2", 125, 153),
     "attribution-outside-parent": (3, A, "a1", 24, 81),
+    "json-too-deep": (8, None, None, None, None),
+    "number-out-of-range": (8, A, "c3", None, None),
+    "attribution-cue-in-content": (3, A, "a1", 34, 38),
+    "attribution-source-is-content": (3, A, "a1", 44, 81),
 }
 # code -> (file, line, document id, start, end) for corpus fixtures <code>/ (no annotation ids there)
 CORPUS = {
@@ -72,6 +76,8 @@ CORPUS = {
     "id-unsafe": ("corpus/documents.jsonl", 3, "../x", None, None),
     "text-version-mismatch": ("corpus/structure.jsonl", 2, B, None, None),
     "json-malformed": ("corpus/documents.jsonl", 3, None, None, None),
+    "file-unsafe": ("corpus/documents.jsonl", 2, B, None, None),
+    "text-control-character": ("corpus/documents.jsonl", 2, B, 1, 2),
 }
 
 

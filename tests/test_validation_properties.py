@@ -96,8 +96,10 @@ def test_every_changed_text_character_is_reported(doc, position, replacement):
 
 
 JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-3, 300) | st.floats(allow_nan=False)
+                           | st.integers() | st.sampled_from([83.0, 2 ** 63, -(2 ** 63) - 1, 10 ** 30, 1e30])
                            | st.text(max_size=6) | st.sampled_from(["factual", "hedge", "T_SANCTIONS", "author",
-                                                                    "alpha-report", "../x", "2026-11-21", "1.0.0"]),
+                                                                    "alpha-report", "../x", "2026-11-21", "1.0.0",
+                                                                    "alpha-report\n", "gold\n", "con", "1.0.0\n"]),
                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
                                                                                          max_size=3), max_leaves=6)
 
@@ -150,3 +152,97 @@ def test_fast_and_jsonschema_paths_give_identical_findings(case):
     rows, _ = case
     assert validate_layer_rows(rows, CORPUS, "gold.jsonl", fast=True) == \
         validate_layer_rows(rows, CORPUS, "gold.jsonl", fast=False)
+
+
+# --- issue 11: arbitrary bytes and JSON values as any input file: findings or exit 0, never a
+# traceback, --json always one complete document, and nothing written. The CLI runs in-process.
+
+import contextlib  # noqa: E402
+import hashlib  # noqa: E402
+import io  # noqa: E402
+
+from cash_corpus.cli import main  # noqa: E402
+
+BOUNDARY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+INPUT_FILES = ["annotations/gold.jsonl", "annotations/extra.jsonl", "corpus/documents.jsonl",
+               "corpus/structure.jsonl", "corpus/corpus.json"]
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.sampled_from([83.0, 10 ** 30, 2 ** 64])
+    | st.text(st.characters(blacklist_categories=()), max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.text(st.characters(blacklist_categories=()), max_size=6) | st.sampled_from(
+            ["record", "id", "document_id", "start", "end", "text", "layer", "name", "version"]), inner,
+        max_size=4), max_leaves=12)
+
+
+def _tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        digest.update(str(path.relative_to(root)).encode())
+        if path.is_file() and not path.is_symlink():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _validate_in_process(root: Path, *extra: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["validate", *extra, str(root)])
+    return code, out.getvalue(), err.getvalue()
+
+
+@contextlib.contextmanager
+def _corpus_with(relative: str, data: bytes):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "root"
+        shutil.copytree(VALID, root)
+        (root / relative).write_bytes(data)
+        yield root
+
+
+def _check_outputs(root: Path, relative: str) -> None:
+    before = _tree_hash(root)
+    code, out, err = _validate_in_process(root, "--json")
+    assert code in (0, 1), err
+    report = json.loads(out)  # one complete JSON document
+    assert out.isascii()
+    assert report["errors"] == sum(f["severity"] == "error" for f in report["findings"])
+    assert (code == 1) == (report["errors"] > 0)
+    assert all(f["file"] for f in report["findings"] if f["severity"] == "error")
+    code_text, out_text, _ = _validate_in_process(root)
+    assert code_text == code
+    assert len(out_text.splitlines()) == len(report["findings"])  # one line per finding, none forged
+    assert not any(ord(c) < 32 or 0x7f <= ord(c) <= 0x9f for c in out_text.replace("\n", ""))
+    assert _tree_hash(root) == before
+
+
+@BOUNDARY
+@given(relative=st.sampled_from(INPUT_FILES), data=st.binary(max_size=300))
+def test_arbitrary_bytes_in_any_input_file_give_findings_never_a_traceback(relative, data):
+    with _corpus_with(relative, data) as root:
+        _check_outputs(root, relative)
+
+
+@BOUNDARY
+@given(relative=st.sampled_from(INPUT_FILES), values=st.lists(ANY_JSON, min_size=1, max_size=4),
+       keep=st.integers(0, 20))
+def test_arbitrary_json_values_in_any_input_file_give_findings_never_a_traceback(relative, values, keep):
+    original = (VALID / relative).read_bytes().splitlines(keepends=True) if (VALID / relative).exists() else []
+    lines = [json.dumps(v).encode() + b"\n" for v in values]  # ensure_ascii: surrogates as \\udxxx, NaN as NaN
+    data = b"".join(original[:keep]) + b"".join(lines) + b"".join(original[keep + len(values):])
+    if relative.endswith(".json"):
+        data = json.dumps(values[0]).encode()
+    with _corpus_with(relative, data) as root:
+        _check_outputs(root, relative)
+
+
+@BOUNDARY
+@given(line=st.integers(0, len(GOLD) - 1), key=st.sampled_from(
+    ["start", "end", "text", "id", "document_id", "stance", "claims", "holder", "cue", "content", "source",
+     "parent", "layer", "provenance", "document_stance", "note", "record"]), value=ANY_JSON)
+def test_any_value_in_any_field_of_a_layer_gives_findings_never_a_traceback(line, key, value):
+    rows = copy.deepcopy(GOLD)
+    rows[line][key] = value
+    data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    with _corpus_with("annotations/gold.jsonl", data) as root:
+        _check_outputs(root, "annotations/gold.jsonl")

@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import CashError, Location, UsageError
 from .jsonl import dumps_line, read_json, read_jsonl, write_json
-from .paths import CorpusPaths, is_valid_document_id, safe_child
+from .paths import CorpusPaths, is_valid_document_id, read_regular_bytes, safe_child
 from .records import Attested, DocumentMetadata, Inference, Structure
 from .schema import label_names
 from .transaction import Transaction, corpus_transaction
@@ -79,9 +79,10 @@ class Corpus:
 
     def raw_bytes(self, doc_id: str) -> bytes:
         path = self.paths.text_path(doc_id)
-        if not path.is_file():
-            raise CashError("document text missing", Location(file=str(path), document_id=doc_id))
-        return path.read_bytes()
+        try:
+            return read_regular_bytes(path)  # a symlink, FIFO or device is refused, never read
+        except FileNotFoundError:
+            raise CashError("document text missing", Location(file=str(path), document_id=doc_id)) from None
 
     def text(self, doc_id: str) -> str:
         path = self.paths.text_path(doc_id)

@@ -8,28 +8,154 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
-from .errors import Location, UsageError
-
-DOCUMENT_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-LAYER_NAME_RE = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)*$")
-MAX_ID_LENGTH = 64
+from .errors import CashError, Location, UsageError, quote
 
 # The checkout this package was installed from in editable mode (loaders/src/cash_corpus → the
 # top): only `cash generate` uses it, to keep the packaged schema copy equal to schema/.
 PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parents[2]
 
+# Names Windows reserves in every folder (with any extension): a file called `con.txt` or
+# `annotations/nul.jsonl` cannot be created or read there, so such ids and layer names are refused.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                              *(f"lpt{i}" for i in range(1, 10))})
+
+
+def ecma_pattern(pattern: str) -> str:
+    """A JSON Schema (ECMA-262) pattern as a Python regex with the same meaning.
+
+    ECMA's `$` (no multiline flag) matches only at the very end of the input; Python's `$` also
+    matches before a final newline, so `'a\\n'` would pass `^[a-z]+$`. Every unescaped `$`
+    outside a character class becomes `\\Z`.
+    """
+    out, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            out.append(char)
+            escaped = True
+        elif char == "[" and not in_class:
+            in_class = True
+            out.append(char)
+        elif char == "]" and in_class:
+            in_class = False
+            out.append(char)
+        elif char == "$" and not in_class:
+            out.append("\\Z")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@cache
+def _ecma_regex(pattern: str) -> re.Pattern:
+    return re.compile(ecma_pattern(pattern))
+
+
+def _is_safe_name(value: object, def_name: str) -> bool:
+    if not isinstance(value, str):
+        return False
+    from .schema import id_rule  # schema.py imports this module; the rule is the selected schema's
+    rule = id_rule(def_name)
+    return ((rule.max_length is None or len(value) <= rule.max_length)
+            and _ecma_regex(rule.pattern).fullmatch(value) is not None
+            and value.split(".")[0].lower() not in WINDOWS_RESERVED)
+
 
 def is_valid_document_id(doc_id: str) -> bool:
-    return isinstance(doc_id, str) and len(doc_id) <= MAX_ID_LENGTH and bool(DOCUMENT_ID_RE.match(doc_id))
+    """Matches `$defs/document_id` as a whole (no trailing newline) and is not a Windows-reserved name."""
+    return _is_safe_name(doc_id, "document_id")
 
 
 def is_valid_layer_name(name: str) -> bool:
-    return isinstance(name, str) and len(name) <= MAX_ID_LENGTH and bool(LAYER_NAME_RE.match(name))
+    """Matches `$defs/layer_name` as a whole and is not a Windows-reserved name."""
+    return _is_safe_name(name, "layer_name")
+
+
+ID_HINT = ("lowercase letters, digits and single hyphens, at most 64 characters; not a Windows device name "
+           "(con, prn, aux, nul, com1-9, lpt1-9)")
+
+
+def is_reserved_name(name: object) -> bool:
+    """True for con, prn, aux, nul, com1-9, lpt1-9 (any case, any extension)."""
+    return isinstance(name, str) and name.split(".")[0].lower() in WINDOWS_RESERVED
+
+
+class UnsafeFileError(CashError):
+    """A symlink, FIFO, device or socket where a regular file (or a real folder) is expected."""
+
+
+def file_kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def unsafe_kind(path: Path, *, folder: bool = False) -> str | None:
+    """Why `path` must not be read (symlink, FIFO, device…), or None if it is a plain file (folder).
+
+    Uses lstat: a symbolic link is reported as one, never followed. A missing path gives None.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    if (stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode)):
+        return None
+    return file_kind(mode)
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open `path` for binary reading only if it is a regular file.
+
+    A symlink is never followed (lstat first, then O_NOFOLLOW), a FIFO never blocks (lstat
+    refuses it before any open; O_NONBLOCK covers a swap in between) and a device is never
+    opened; the opened descriptor is checked again with fstat, so a file swapped between the
+    checks is refused too. Raises FileNotFoundError when missing, UnsafeFileError otherwise.
+    """
+    kind = unsafe_kind(path)
+    if kind is not None:
+        raise UnsafeFileError(f"{kind}, not a regular file: refused, never read", Location(file=str(path)),
+                              hint="corpus files must be regular files inside the corpus root")
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno in (getattr(os, "ELOOP", -1), getattr(os, "ENXIO", -1)):
+            raise UnsafeFileError("not a regular file: refused, never read", Location(file=str(path))) from exc
+        raise
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise UnsafeFileError(f"{file_kind(mode)}, not a regular file: refused, never read",
+                              Location(file=str(path)))
+    if _OPEN_FLAGS & getattr(os, "O_NONBLOCK", 0):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_regular_bytes(path: Path) -> bytes:
+    """The bytes of a regular file (see `open_regular`)."""
+    with open_regular(path) as handle:
+        return handle.read()
 
 
 @lru_cache(maxsize=256)
@@ -46,7 +172,7 @@ def safe_child(folder: Path, name: str, suffix: str) -> Path:
     filename = f"{name}{suffix}"
     if (not name or filename in (".", "..") or "/" in filename or "\\" in filename or "\x00" in filename
             or (os.altsep and os.altsep in filename)):
-        raise UsageError(f"id {name!r} would escape {folder}", Location(file=str(folder)))
+        raise UsageError(f"id {quote(name)} would escape {folder}", Location(file=str(folder)))
     base = _resolved_folder(folder) if folder.is_absolute() else folder.resolve()
     return base / filename
 
@@ -96,14 +222,15 @@ class CorpusPaths:
 
     def text_path(self, doc_id: str) -> Path:
         if not is_valid_document_id(doc_id):
-            raise UsageError(f"invalid document id {doc_id!r}", Location(document_id=str(doc_id)),
-                             hint="lowercase letters, digits and single hyphens, at most 64 characters")
+            raise UsageError(f"invalid document id {quote(doc_id)}", Location(document_id=str(doc_id)),
+                             hint=ID_HINT)
         return safe_child(self.texts_dir, doc_id, ".txt")
 
     def layer_path(self, layer: str) -> Path:
         if not is_valid_layer_name(layer):
-            raise UsageError(f"invalid layer name {layer!r}",
-                             hint="lowercase letters, digits, '-' and '_'")
+            raise UsageError(f"invalid layer name {quote(layer)}",
+                             hint="lowercase letters, digits, '-' and '_', at most 64 characters; not a Windows "
+                             "device name (con, nul, com1…)")
         return safe_child(self.annotations_dir, layer, ".jsonl")
 
 

@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Iterator
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-from .jsonl import read_json
+from .jsonl import INT64_MAX, INT64_MIN, read_json
+from .paths import ecma_pattern
 
 SCHEMA_FILE = "cash.schema.json"
 GUIDELINES_FILE = "GUIDELINES.md"
@@ -121,12 +123,44 @@ def _registry() -> Registry:
     return Registry().with_resource(schema["$id"], Resource.from_contents(schema))
 
 
+def is_json_integer(value: Any) -> bool:
+    """A JSON integer as CASH reads it: a Python int (not a bool, not `83.0`) that fits in 64 bits.
+
+    jsonschema would accept the float 83.0 as an integer and any size of int; both break the
+    build (Arrow int64 columns), so neither is an integer here, in jsonschema or the fast path.
+    """
+    return isinstance(value, int) and not isinstance(value, bool) and INT64_MIN <= value <= INT64_MAX
+
+
+def _ecma_pattern_keyword(validator_, pattern, instance, schema):
+    """`pattern` with ECMA-262 meaning (`$` is the end of the input, not before a final newline)."""
+    if isinstance(instance, str) and _compiled_pattern(pattern).search(instance) is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _compiled_pattern(pattern: str):
+    import re
+    return re.compile(ecma_pattern(pattern))
+
+
+@cache
+def _validator_class():
+    checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", lambda _checker, value: is_json_integer(value))
+    return validators.extend(Draft202012Validator, validators={"pattern": _ecma_pattern_keyword},
+                             type_checker=checker)
+
+
 @schema_cached
 def validator(definition: str | None = None) -> Draft202012Validator:
-    """A jsonschema validator for one $defs entry (or the whole annotation record when None)."""
+    """A jsonschema validator for one $defs entry (or the whole annotation record when None).
+
+    Two readings differ from stock jsonschema on purpose: integers are 64-bit ints only
+    (`is_json_integer`), and patterns have ECMA-262 anchors (`paths.ecma_pattern`).
+    """
     schema = load_schema()
     target = schema if definition is None else {"$ref": f"{schema['$id']}#/$defs/{definition}"}
-    return Draft202012Validator(target, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return _validator_class()(target, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def _ref_name(node: dict[str, Any]) -> str | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import CashError, Location
+from ..paths import open_regular
 
 # canonical lines start with the document id (jsonl.dumps_line keeps key order); others are parsed
 _ID_AT_START = re.compile(rb'^\{\s*"document_id"\s*:\s*"([^"\\]+)"')
@@ -26,7 +27,7 @@ class StructureIndex:
         self.offsets: dict[str, int] = {}
         if not path.is_file():
             return
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             offset = 0
             for number, line in enumerate(handle, start=1):
                 if line.strip():
@@ -48,7 +49,7 @@ class StructureIndex:
         offset = self.offsets.get(doc_id)
         if offset is None:
             return np.zeros((0, 2), dtype=np.int64), None
-        with open(self.path, "rb") as handle:
+        with open_regular(self.path) as handle:
             handle.seek(offset)
             record = json.loads(handle.readline())
         tokens = np.asarray(record["tokens"], dtype=np.int64).reshape(-1, 2)

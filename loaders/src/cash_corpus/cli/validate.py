@@ -81,8 +81,10 @@ def run_validate(args: argparse.Namespace) -> int:
         if args.lint:
             out["lint_warnings"] = n_lint
             out["lint_skipped"] = [{"file": name, "reason": why} for name, why in skipped]
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        # Built as one string first, then written: the output is one complete JSON document or
+        # nothing. ASCII only, so no input text (lone surrogates, C1 controls, bidi marks) reaches
+        # the terminal raw.
+        sys.stdout.write(json.dumps(out, ensure_ascii=True, indent=1) + "\n")
     else:
         for item in findings:
             print(format_finding(item))

@@ -64,6 +64,12 @@ def api_key_from_env() -> str:
     if not key:
         raise UsageError(f"no API key: set {API_KEY_ENV} in the environment",
                          hint="Label Studio > Account & Settings > Access Token")
+    # An HTTP header takes printable ASCII on one line; anything else would make the HTTP library
+    # fail with a message that quotes the header, key included. Say so without showing the key.
+    if not (key.isascii() and key.isprintable() and not any(c.isspace() for c in key)):
+        raise UsageError(f"{API_KEY_ENV} is not a valid API key: it must be printable ASCII on one line, "
+                         "without spaces (the value is not shown)",
+                         hint="copy the token again from Label Studio > Account & Settings > Access Token")
     return key
 
 

@@ -1,7 +1,10 @@
 """Stream a Label Studio JSON export (a top-level array of tasks) one task at a time.
 
 A 100k-task export need not fit in memory: the file is read in chunks and each array element
-is decoded with `json.JSONDecoder.raw_decode` as soon as it is complete.
+is decoded with `json.JSONDecoder.raw_decode` as soon as it is complete. Whatever the bytes,
+the reader raises a CashError naming the task, never another exception: bad UTF-8, a byte
+order mark, nesting deeper than `jsonl.MAX_DEPTH`, lone surrogates, NaN and integers outside
+64 bits are refused here, so the importer only sees plain JSON values.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import CashError, Location
+from ..jsonl import JsonInputError, check_decoded
 
 CHUNK = 1 << 20
 _NOT_WS = re.compile(r"[^ \t\r\n]")
@@ -28,7 +32,11 @@ class _Buffer:
     def fill(self) -> bool:
         if self.eof:
             return False
-        more = self.handle.read(self.chunk_size)
+        try:
+            more = self.handle.read(self.chunk_size)
+        except UnicodeDecodeError as exc:
+            raise CashError(f"the export is not valid UTF-8 ({exc.reason})", Location(file=str(self.handle.name)),
+                            hint="re-export the project from Label Studio as JSON") from None
         self.eof = not more
         self.text = self.text[self.pos:] + more
         self.pos = 0
@@ -46,12 +54,18 @@ class _Buffer:
                 return ""
 
 
+def _refuse_constant(name: str):
+    raise CashError(f"{name} is not JSON", hint="numbers must be finite")
+
+
 def _final_error(decoder: json.JSONDecoder, buf: _Buffer) -> json.JSONDecodeError | None:
     """The decode error against the whole rest of the file (the last refill moved the window)."""
     try:
         decoder.raw_decode(buf.text, buf.pos)
     except json.JSONDecodeError as exc:
         return exc
+    except (RecursionError, ValueError, CashError):  # too deep, too long a number, NaN: said by the caller
+        return None
     return None
 
 
@@ -61,7 +75,7 @@ def iter_export_tasks(path: Path, chunk_size: int = CHUNK) -> Iterator[tuple[int
     A byte-order mark is allowed (some tools write one); an empty file and a file cut off in the
     middle are said to be so, not called malformed.
     """
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_constant=_refuse_constant)
     where = Location(file=str(path))
     with open(path, encoding="utf-8-sig") as handle:
         buf = _Buffer(handle, chunk_size)
@@ -91,7 +105,16 @@ def iter_export_tasks(path: Path, chunk_size: int = CHUNK) -> Iterator[tuple[int
                                             "truncated", where, hint="the download or copy was cut off: export "
                                             "the project again") from exc
                         raise CashError(f"malformed JSON in task #{number}: {exc.msg}", where,
-                                        hint="re-export the project from Label Studio") from exc
+                                        hint="re-export the project from Label Studio") from None
+                except RecursionError:
+                    raise CashError(f"task #{number} is nested too deeply", where,
+                                    hint="a Label Studio task nests only a few levels") from None
+                except ValueError:  # an integer literal of more than 4300 digits
+                    raise CashError(f"task #{number} holds a number too long to read", where) from None
+            try:
+                check_decoded(task, integers=True)
+            except JsonInputError as exc:
+                raise CashError(f"task #{number}: {exc.message}", where, hint=exc.hint) from None
             if not isinstance(task, dict):
                 raise CashError(f"task #{number} is a {type(task).__name__}, not an object", where)
             yield number, task

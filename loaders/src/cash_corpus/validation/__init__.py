@@ -12,13 +12,14 @@ Nothing here writes a file.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import os
 from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
 from ..errors import Location, UsageError
 from ..paths import CorpusPaths
-from .corpus_checks import check_corpus, check_schema_file
+from .corpus_checks import check_corpus, check_schema_file, unsafe_folders
 from .findings import CODES, ERROR, WARNING, Finding, errors, format_finding
 from .index import CorpusIndex
 from .layer_checks import check_layer
@@ -34,7 +35,9 @@ def _display(root: Path | None):
     def show(path: Path) -> str:
         if root is not None:
             try:
-                return str(Path(path).resolve().relative_to(root.resolve()))
+                # The folder is resolved, never the file itself: a symlink is shown where it is.
+                path = Path(path)
+                return str((path.parent.resolve() / path.name).relative_to(root.resolve()))
             except ValueError:
                 pass
         return str(path)
@@ -52,9 +55,11 @@ def validate_root(root: Path) -> list[Finding]:
         raise UsageError("not a folder", Location(file=str(root)))
     paths = CorpusPaths(root)
     show = _display(root)
-    findings: list[Finding] = []
+    findings: list[Finding] = unsafe_folders(paths, show)
+    if findings:  # a symlinked corpus/, texts/, annotations/ or schema/: nothing beneath it is read
+        return findings
     schema_file = root / "schema" / "cash.schema.json"
-    if schema_file.is_file():
+    if os.path.lexists(schema_file):
         findings += check_schema_file(schema_file, show(schema_file))
     findings += check_corpus(paths, show)
     index = CorpusIndex.build(Corpus(paths))

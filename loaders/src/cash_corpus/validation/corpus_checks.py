@@ -13,10 +13,12 @@ import numpy as np
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from ..paths import CorpusPaths, is_valid_document_id
+from ..paths import CorpusPaths, UnsafeFileError, is_valid_document_id, read_regular_bytes, unsafe_kind
 from ..schema import inventories, is_supported_schema_version
 from .findings import Finding, finding
-from .reading import iter_lines, read_json_file
+from .inputs import control_characters
+from .reading import iter_lines, read_json_file, unsafe_finding
+from .shapes import id_findings
 from .shapes import schema_findings
 
 SEMVER_KEYS = ("version", "schema_version")
@@ -54,6 +56,17 @@ def check_schema_file(path: Path, file: str) -> Iterator[Finding]:
                           hint="label inventories drive validation, Label Studio and the guidelines")
 
 
+def unsafe_folders(paths: CorpusPaths, display) -> list[Finding]:
+    """The corpus root's folders that are symlinks (or not folders at all): nothing under them is read."""
+    out = []
+    for folder in (paths.corpus_dir, paths.texts_dir, paths.annotations_dir, paths.root / "schema",
+                   paths.corpus_dir / "zoning"):
+        kind = unsafe_kind(folder, folder=True)
+        if kind is not None:
+            out.append(unsafe_finding(kind, display(folder)))
+    return out
+
+
 def check_corpus(paths: CorpusPaths, display) -> Iterator[Finding]:
     """All corpus-level findings; `display(path)` gives the file name to report."""
     yield from _corpus_info(paths, display)
@@ -63,7 +76,7 @@ def check_corpus(paths: CorpusPaths, display) -> Iterator[Finding]:
     yield from _structures(paths, display, facts)
     documents_file = display(paths.documents)
     for doc_id, fact in facts.items():
-        if not fact.has_structure and paths.structure.is_file():
+        if not fact.has_structure and os.path.lexists(paths.structure):
             yield finding("structure-missing", "document has no structure.jsonl record", file=documents_file,
                           line=fact.line, document_id=doc_id, hint="documents enter through `cash add`, which writes it")
 
@@ -92,7 +105,7 @@ def _corpus_info(paths: CorpusPaths, display) -> Iterator[Finding]:
 
 def _documents(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -> Iterator[Finding]:
     file = display(paths.documents)
-    if not paths.documents.is_file():
+    if not os.path.lexists(paths.documents):
         yield finding("file-missing", "file missing", file=file)
         return
     for number, record in iter_lines(paths.documents, file):
@@ -102,6 +115,8 @@ def _documents(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) ->
         doc_id = record.get("id")
         problems = schema_findings(record, "document_metadata", {"file": file, "line": number, "document_id": doc_id})
         yield from problems
+        if not problems:
+            yield from id_findings(doc_id, {"file": file, "line": number, "document_id": doc_id}, "$.id")
         if not is_valid_document_id(doc_id):
             continue
         where = {"file": file, "line": number, "document_id": doc_id}
@@ -123,11 +138,16 @@ def _text(paths: CorpusPaths, display, doc_id: str, fact: _DocumentFacts, where:
     """
     sha, length = fact.sha256, fact.length
     path = paths.text_path(doc_id)
-    if not path.is_file():
+    try:
+        data = read_regular_bytes(path)
+    except FileNotFoundError:
         yield finding("text-missing", "raw text file missing", found=display(path),
                       hint="restore it from the release or re-add the document", **where)
         return
-    data = path.read_bytes()
+    except UnsafeFileError as exc:
+        yield finding("file-unsafe", f"the raw text {exc.message}", found=display(path),
+                      hint="corpus files must be regular files inside the corpus root", **where)
+        return
     digest = hashlib.sha256(data).hexdigest()
     if sha and digest != sha:
         yield finding("text-sha256-mismatch", "raw text differs from its recorded sha256", found=digest,
@@ -141,22 +161,37 @@ def _text(paths: CorpusPaths, display, doc_id: str, fact: _DocumentFacts, where:
         yield finding("text-length-mismatch", "raw text length (code points) differs from documents.jsonl",
                       found=str(len(text)), expected=str(length), **where)
     fact.length = len(text)
+    controls = control_characters(text)
+    if controls:
+        first = controls[0]
+        yield finding("text-control-character",
+                      f"raw text holds {len(controls)} control character(s) other than tab, LF and CR",
+                      found=text[first:first + 1], start=first, end=first + 1,
+                      expected="printable text, tab, LF or CR",
+                      hint="texts of record must not hold NUL, ESC or other control bytes; fix the source and "
+                      "re-add it", **where)
 
 
 def _orphan_texts(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -> Iterator[Finding]:
     if not paths.texts_dir.is_dir():
         return
     with os.scandir(paths.texts_dir) as entries:
-        names = sorted(entry.name for entry in entries if entry.is_file() and not entry.name.startswith("."))
-    for name in names:
-        if not (name.endswith(".txt") and name[:-4] in facts):
+        names = sorted((entry.name, entry.is_file(follow_symlinks=False)) for entry in entries
+                       if not entry.name.startswith(".") and not entry.is_dir(follow_symlinks=False))
+    for name, regular in names:
+        if name.endswith(".txt") and name[:-4] in facts:
+            continue  # listed: read (or refused) by _text
+        path = paths.texts_dir / name
+        if not regular:
+            yield unsafe_finding(unsafe_kind(path) or "not a regular file", display(path))
+        else:
             yield finding("text-orphan", "text file that no document record lists",
-                          file=display(paths.texts_dir / name), hint="add it with `cash add`, or remove it")
+                          file=display(path), hint="add it with `cash add`, or remove it")
 
 
 def _structures(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -> Iterator[Finding]:
     file = display(paths.structure)
-    if not paths.structure.is_file():
+    if not os.path.lexists(paths.structure):
         yield finding("file-missing", "file missing", file=file)
         return
     seen: set[str] = set()
@@ -168,6 +203,8 @@ def _structures(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -
         where = {"file": file, "line": number, "document_id": doc_id}
         problems = schema_findings(record, "structure_record", where)
         yield from problems
+        if not problems:
+            yield from id_findings(doc_id, where, "$.document_id")
         if not is_valid_document_id(doc_id):
             continue
         if doc_id in seen:

@@ -18,7 +18,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from ..schema import load_schema, schema_cached
+from ..paths import ecma_pattern
+from ..schema import INT64_MAX, INT64_MIN, is_json_integer, load_schema, schema_cached
 
 Check = Callable[[Any], bool]
 
@@ -28,12 +29,12 @@ _FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
 
 def _is_type(value: Any, name: str) -> bool:
-    """JSON types as jsonschema sees them: bool is not a number; 1.0 is an integer."""
+    """JSON types as CASH's jsonschema validator sees them: bool is not a number; an integer is a
+    64-bit int, never a float such as 83.0 (schema.is_json_integer)."""
     if name == "string":
         return isinstance(value, str)
     if name == "integer":
-        return (isinstance(value, int) and not isinstance(value, bool)) or (
-            isinstance(value, float) and value.is_integer())
+        return is_json_integer(value)
     if name == "number":
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if name == "object":
@@ -225,7 +226,7 @@ class _Emitter:
         pad = "    " * depth
         out: list[str] = []
         if "pattern" in node:
-            search = self.constant(re.compile(node["pattern"]).search)
+            search = self.constant(re.compile(ecma_pattern(node["pattern"])).search)
             out.append(f"{pad}if isinstance({v}, str) and {search}({v}) is None: return False")
         if "minLength" in node:
             out.append(f"{pad}if isinstance({v}, str) and len({v}) < {int(node['minLength'])}: return False")
@@ -245,7 +246,7 @@ def _type_condition(types: tuple[str, ...], v: str) -> str:
     """A Python expression true when `v` has one of the JSON `types` (bool is not a number)."""
     direct = {"string": f"isinstance({v}, str)", "object": f"isinstance({v}, dict)",
               "array": f"isinstance({v}, list)", "null": f"{v} is None", "boolean": f"isinstance({v}, bool)",
-              "integer": f"({v}.__class__ is int or _is_type({v}, 'integer'))"}
+              "integer": f"({v}.__class__ is int and {INT64_MIN} <= {v} <= {INT64_MAX} or _is_type({v}, 'integer'))"}
     return " or ".join(direct.get(t, f"_is_type({v}, {t!r})") for t in types)
 
 
@@ -260,7 +261,8 @@ def _int_tuples(minimums: tuple[int, ...], generic: Check) -> Check:
             return True
         for pair in v:
             if not (pair.__class__ is list and len(pair) == 2 and pair[0].__class__ is int
-                    and pair[1].__class__ is int and pair[0] >= low_a and pair[1] >= low_b):
+                    and pair[1].__class__ is int and pair[0] >= low_a and pair[1] >= low_b
+                    and pair[0] <= INT64_MAX and pair[1] <= INT64_MAX):
                 return all(generic(x) for x in v)
         return True
     return check

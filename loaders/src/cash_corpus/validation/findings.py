@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..errors import Location
+from ..errors import Location, escape_controls, quote
 
 ERROR = "error"
 WARNING = "warning"
@@ -19,8 +19,11 @@ WARNING = "warning"
 # tests/test_validation_fixtures.py checks the two agree.
 CODES: dict[str, tuple[str, str]] = {
     # reading
-    "json-malformed": (ERROR, "a line (or JSON file) is not valid UTF-8 JSON, or not a JSON object"),
+    "json-malformed": (ERROR, "a line (or JSON file) is not valid UTF-8 JSON, or not a JSON object (also: a BOM, NaN, a lone surrogate, an empty file)"),
     "file-missing": (ERROR, "a file the corpus needs (corpus.json, documents.jsonl, structure.jsonl) is missing"),
+    "file-unsafe": (ERROR, "a symlink, FIFO, device or socket under the corpus root where a file or folder belongs (never read)"),
+    "json-too-deep": (ERROR, "JSON nested deeper than 64 levels (refused before any recursive code sees it)"),
+    "number-out-of-range": (ERROR, "an integer field holding a value outside the 64-bit range (e.g. an offset of 10^30)"),
     # JSON Schema conformance (mapped from jsonschema errors)
     "schema-unknown-field": (ERROR, "a field the schema does not define (additionalProperties)"),
     "schema-missing-field": (ERROR, "a required field is missing (required)"),
@@ -64,6 +67,7 @@ CODES: dict[str, tuple[str, str]] = {
     "text-sha256-mismatch": (ERROR, "the raw text's sha256 differs from documents.jsonl"),
     "text-length-mismatch": (ERROR, "the raw text's length in code points differs from documents.jsonl"),
     "text-orphan": (WARNING, "a file in corpus/texts/ that no document record lists"),
+    "text-control-character": (ERROR, "a raw text holds a control character other than tab, LF and CR (NUL, ESC, form feed…)"),
     "structure-missing": (ERROR, "a document without its structure.jsonl record"),
     "structure-offset-invalid": (ERROR, "a sentence or token out of range, empty, or overlapping/unsorted"),
     "zones-overlap": (ERROR, "zones that overlap or are unsorted"),
@@ -71,6 +75,8 @@ CODES: dict[str, tuple[str, str]] = {
     # guideline invariants (warnings: the data is readable, the annotation is doubtful)
     "claim-outside-attribution": (WARNING, "a claim held by an attribution's source lies outside that attribution's content"),
     "attribution-outside-parent": (WARNING, "a nested attribution lies outside its parent's content"),
+    "attribution-cue-in-content": (WARNING, "an attribution's cue lies inside its own content"),
+    "attribution-source-is-content": (WARNING, "an attribution's source is the same span as its content"),
 }
 
 
@@ -113,24 +119,19 @@ def _text(value: Any) -> str | None:
     return repr(value)
 
 
-def _quote(value: str, limit: int = 80) -> str:
-    text = value if len(value) <= limit else value[:limit - 1] + "…"
-    return "'" + text.replace("\n", "\\n") + "'"
-
-
 def format_finding(f: Finding) -> str:
     """One line for people, udtools style: location, [E code], message, found/expected, hint."""
     letter = "E" if f.severity == ERROR else "W"
     where = f.location()
-    out = (f"{where}: " if where else "") + f"[{letter} {f.code}] {f.message}"
+    out = (f"{where}: " if where else "") + f"[{letter} {f.code}] {escape_controls(f.message, 300)}"
     if not out.endswith("."):
         out += "."
     if f.found is not None:
-        out += f" Found {_quote(f.found)}."
+        out += f" Found {quote(f.found)}."
     if f.expected is not None:
-        out += f" Expected {_quote(f.expected)}."
+        out += f" Expected {quote(f.expected)}."
     if f.hint:
-        out += f" Hint: {f.hint}"
+        out += f" Hint: {escape_controls(f.hint, 300)}"
     return out
 
 

@@ -17,7 +17,7 @@ from ..paths import is_valid_document_id, is_valid_layer_name
 from ..schema import is_supported_schema_version
 from .findings import Finding, finding
 from .index import CorpusIndex
-from .shapes import record_def, schema_findings
+from .shapes import id_findings, record_def, schema_findings
 from .spans import check_spans, code_points
 
 ANNOTATION_KINDS = ("attribution", "claim", "cue")
@@ -69,6 +69,9 @@ class _LayerState:
         kind = record.get("record")
         where = _where(self.file, number, record)
         problems = schema_findings(record, record_def(record), where, self.fast)
+        if not problems and kind in ("layer", "document"):
+            problems = id_findings(record.get("layer" if kind == "layer" else "document_id"), where,
+                                   "$.layer" if kind == "layer" else "$.document_id")
         yield from problems
         is_first = self.first
         if self.first:
@@ -168,6 +171,13 @@ def check_document(document: _Document, index: CorpusIndex, file: str) -> Iterat
         else:
             text_usable = True
         yield from _stance_duplicates(head.record["document_stance"], base)
+    for line in document.annotations:
+        record = line.record
+        if line.valid and record["record"] == "claim" and len(record["stance"]) > 1 and \
+                len({s["target"] for s in record["stance"]}) < len(record["stance"]):
+            yield from _stance_duplicates(line.record["stance"], {
+                "file": file, "line": line.number, "document_id": doc_id, "annotation_id": line.record["id"],
+                "start": line.record["start"], "end": line.record["end"]})
     yield from _duplicate_ids(document.annotations, file, doc_id)
     valid = [line for line in document.annotations if line.valid]
     yield from _references(document.annotations, valid, file)
@@ -297,6 +307,22 @@ def _containment(valid: list[_Line], file: str, in_cycles: set[str]) -> Iterator
                               start=extent[0], end=extent[1],
                               expected=f"inside [{outer['content']['start']}, {outer['content']['end']}) of {outer['id']}",
                               hint="parent is the attribution whose content contains this one", **where)
+        if record["record"] == "attribution":
+            yield from _attribution_parts(record, where)
+
+
+def _attribution_parts(record: dict[str, Any], where: dict[str, Any]) -> Iterator[Finding]:
+    """An attribution's cue is not part of what is reported, and its source is not the report itself."""
+    cue, content, source = record["cue"], record["content"], record["source"]
+    if _inside((cue["start"], cue["end"]), content):
+        yield finding("attribution-cue-in-content", "the attribution's cue lies inside its own content",
+                      start=cue["start"], end=cue["end"], found=cue["text"],
+                      expected=f"outside the content [{content['start']}, {content['end']})",
+                      hint="the cue (said, according to…) introduces the content and is not part of it", **where)
+    if source is not None and (source["start"], source["end"]) == (content["start"], content["end"]):
+        yield finding("attribution-source-is-content", "the attribution's source is the same span as its content",
+                      start=source["start"], end=source["end"], found=source["text"],
+                      hint="the source is who is reported; the content is what they say", **where)
 
 
 def _span_fields(record: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:

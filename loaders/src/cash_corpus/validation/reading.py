@@ -1,66 +1,85 @@
-"""Tolerant reading for validation: a bad line becomes a finding, never an exception."""
+"""Tolerant reading for validation: a bad line or file becomes a finding, never an exception.
+
+Decoding is `jsonl.decode_json` (the package's one JSON boundary); files are opened with
+`paths.open_regular`, so a symlink, FIFO or device under the corpus root is reported as
+`file-unsafe` and never read.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from ..jsonl import JsonInputError, decode_json
+from ..paths import UnsafeFileError, open_regular, read_regular_bytes, unsafe_kind
 from .findings import Finding, finding
+
+UNSAFE_HINT = "corpus files must be regular files inside the corpus root (no symlinks, FIFOs or devices)"
+
+
+def unsafe_finding(kind: str, file: str, **where: Any) -> Finding:
+    return finding("file-unsafe", f"{kind}, not a regular file: refused, never read", file=file,
+                   hint=UNSAFE_HINT, **where)
 
 
 def iter_lines(path: Path, file: str) -> Iterator[tuple[int, dict[str, Any] | Finding]]:
-    """(line number, object) per non-blank line, or (line number, json-malformed finding)."""
-    with open(path, "rb") as handle:
+    """(line number, object) per non-blank line, or (line number, finding); (0, finding) if the file is unsafe."""
+    try:
+        handle = open_regular(path)
+    except UnsafeFileError as exc:
+        yield 0, unsafe_finding(exc.message.split(",")[0], file)
+        return
+    with handle:
         for number, raw in enumerate(handle, start=1):
             yield from _parse(number, raw, file)
 
 
 def _parse(number: int, raw: bytes, file: str) -> Iterator[tuple[int, dict[str, Any] | Finding]]:
-    # orjson parses the common, clean line several times faster than json; anything it refuses
-    # (bad UTF-8, bad JSON, NaN, integers beyond 64 bits) takes the standard path below, so what
-    # is accepted and every finding stay exactly those of the json module.
+    # orjson parses the common, clean line several times faster than json, and an object it
+    # accepts is done here at no extra cost: its depth is checked only if it fails the schema's
+    # fast check (shapes.schema_findings), since a record that passes is as shallow as the schema.
+    # Everything else takes jsonl.decode_json, whose refusals become findings.
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
         pass
     else:
-        if isinstance(value, dict):
+        if value.__class__ is dict:
             yield number, value
             return
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        yield number, finding("json-malformed", f"not valid UTF-8 at byte {exc.start} of the line",
-                              file=file, line=number, hint="layer and corpus files are UTF-8")
-        return
-    if not line.strip():
+    if not raw.strip():
         return
     try:
-        value = json.loads(line)
-    except json.JSONDecodeError as exc:
-        yield number, finding("json-malformed", f"malformed JSON: {exc.msg} at column {exc.colno}",
-                              file=file, line=number, found=line.rstrip("\n"),
-                              hint="one JSON object per line (JSON Lines)")
+        value = decode_json(raw)
+    except JsonInputError as exc:
+        found = None
+        if exc.code == "json-malformed" and exc.column is not None:
+            found = raw.decode("utf-8", "replace").rstrip("\n")
+        yield number, finding(exc.code, exc.message, file=file, line=number, found=found, hint=exc.hint)
         return
     if not isinstance(value, dict):
         yield number, finding("json-malformed", f"expected a JSON object, got {type(value).__name__}",
-                              file=file, line=number, found=line.rstrip("\n"), hint="one JSON object per line")
+                              file=file, line=number, found=raw.decode("utf-8", "replace").rstrip("\n"),
+                              hint="one JSON object per line")
         return
     yield number, value
 
 
 def read_json_file(path: Path, file: str) -> tuple[Any, list[Finding]]:
     """The parsed JSON of `path`, or None and the finding that says why not."""
-    if not path.is_file():
-        return None, [finding("file-missing", "file missing", file=file)]
+    kind = unsafe_kind(path)
+    if kind is not None:
+        return None, [unsafe_finding(kind, file)]
     try:
-        return json.loads(path.read_text(encoding="utf-8")), []
-    except UnicodeDecodeError as exc:
-        return None, [finding("json-malformed", f"not valid UTF-8 at byte {exc.start}", file=file)]
-    except json.JSONDecodeError as exc:
-        return None, [finding("json-malformed", f"malformed JSON: {exc.msg} at column {exc.colno}",
-                              file=file, line=exc.lineno)]
+        data = read_regular_bytes(path)
+    except FileNotFoundError:
+        return None, [finding("file-missing", "file missing", file=file)]
+    except UnsafeFileError as exc:
+        return None, [unsafe_finding(exc.message.split(",")[0], file)]
+    try:
+        return decode_json(data), []
+    except JsonInputError as exc:
+        return None, [finding(exc.code, exc.message, file=file, hint=exc.hint)]

@@ -13,7 +13,10 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from ..schema import inventories, load_schema, schema_cached, validator
+from ..errors import quote, show_token
+from ..jsonl import JsonInputError, check_decoded
+from ..paths import ID_HINT, is_reserved_name
+from ..schema import INT64_MAX, inventories, is_json_integer, load_schema, schema_cached, validator
 from .fastcheck import fast_check
 from .findings import Finding, finding
 
@@ -22,7 +25,8 @@ HINTS = {
     "schema-missing-field": "every required field must be present (use null where the schema allows it)",
     "schema-wrong-type": "check the JSON type against schema/cash.schema.json",
     "label-unknown": "use a label from the inventory in schema/cash.schema.json (see schema/GUIDELINES.md)",
-    "id-unsafe": "ids are lowercase letters, digits and single hyphens, at most 64 characters",
+    "id-unsafe": ID_HINT,
+    "number-out-of-range": "offsets and counts are 64-bit integers",
     "offset-negative": "offsets are code points from 0",
     "offset-empty": "a span needs start < end",
     "provenance-missing": "a layer header records method, annotator, guideline_version and date",
@@ -50,6 +54,10 @@ def schema_findings(record: Any, def_name: str, where: dict[str, Any], fast: boo
     """Findings for `record` against `$defs/<def_name>`; [] when it conforms."""
     if is_valid(record, def_name, fast):
         return []
+    try:  # before jsonschema and the messages recurse into it (orjson accepts deep nesting)
+        check_decoded(record)
+    except JsonInputError as exc:
+        return [finding(exc.code, exc.message, hint=exc.hint, **where)]
     out: list[Finding] = []
     seen: set[tuple] = set()
     for error in validator(def_name).iter_errors(record):
@@ -92,7 +100,7 @@ def _is_label_node(node: Any) -> bool:
 def _json_path(path) -> str:
     out = "$"
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+        out += f"[{part}]" if isinstance(part, int) else f".{show_token(part)}"  # keys are input too
     return out
 
 
@@ -108,7 +116,7 @@ def _span_where(record: Any, path) -> dict[str, Any]:
         span = record.get(path[0])
     if isinstance(span, dict):
         start, end = span.get("start"), span.get("end")
-        if isinstance(start, int) and isinstance(end, int) and not isinstance(start, bool) and not isinstance(end, bool):
+        if is_json_integer(start) and is_json_integer(end):
             return {"start": start, "end": end}
     return {}
 
@@ -134,9 +142,14 @@ def _to_findings(error: ValidationError, record: Any, def_name: str, where: dict
         allowed = set(error.schema.get("properties", {}))
         for field in error.instance:
             if field not in allowed:
-                yield finding("schema-unknown-field", f"{at}: unknown field '{field}'", found=field,
+                yield finding("schema-unknown-field", f"{at}: unknown field {quote(field)}", found=field,
                               expected="one of " + ", ".join(sorted(allowed)),
                               hint=HINTS["schema-unknown-field"], **located)
+        return
+    if keyword == "type" and _beyond_int64(error.instance) and "integer" in _types(error.validator_value):
+        yield finding("number-out-of-range", f"{at}: integer outside the 64-bit range", found=_short(error.instance),
+                      expected=f"an integer from {-INT64_MAX - 1} to {INT64_MAX}",
+                      hint=HINTS["number-out-of-range"], **located)
         return
     if keyword == "type" or keyword in ("anyOf", "oneOf") and not _is_label_node(error.schema):
         code = "schema-wrong-type"
@@ -161,6 +174,8 @@ def _to_findings(error: ValidationError, record: Any, def_name: str, where: dict
         yield finding("id-unsafe", f"{at}: unsafe id", found=_short(error.instance), expected=error.schema["pattern"],
                       hint=HINTS["id-unsafe"], **located)
         return
+    if keyword == "minimum" and _beyond_int64(error.instance):
+        return  # reported once, as number-out-of-range
     if keyword == "minimum":
         code = "offset-negative" if error.instance < 0 else "offset-empty"
         yield finding(code, f"{at}: below the minimum {error.validator_value}", found=_short(error.instance),
@@ -168,6 +183,31 @@ def _to_findings(error: ValidationError, record: Any, def_name: str, where: dict
         return
     yield finding("schema-constraint", f"{at}: {error.message}", found=_short(error.instance),
                   expected=f"{keyword}: {_short(error.validator_value)}", **located)
+
+
+def _types(value: Any) -> tuple:
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+def _beyond_int64(value: Any) -> bool:
+    """An int (or an integral float: orjson reads integers beyond 64 bits as floats) outside int64."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, float) and not (value == value and abs(value) != float("inf") and value.is_integer()):
+        return False
+    if isinstance(value, float):  # a float this large cannot say which side of the bound it came from
+        return abs(value) >= 2.0 ** 63
+    return not -INT64_MAX - 1 <= value <= INT64_MAX
+
+
+def id_findings(value: Any, where: dict[str, Any], at: str) -> list[Finding]:
+    """id-unsafe for a document id or layer name that fits its schema pattern but is a Windows
+    device name (con, nul, com1…): as a file name it cannot be created or read on Windows."""
+    if is_reserved_name(value):
+        return [finding("id-unsafe", f"{at}: a Windows-reserved device name cannot be a file name",
+                        found=value, expected="not con, prn, aux, nul, com1-9 or lpt1-9", hint=HINTS["id-unsafe"],
+                        **where)]
+    return []
 
 
 def _is_id_node(node: Any) -> bool:
