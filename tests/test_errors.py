@@ -30,3 +30,9 @@ def test_cash_errors_are_one_line_whatever_the_input():
     error = CashError("bad id a\nb: [E forged] \x1b[31m", Location(file="x\ny.jsonl", annotation_id="\x1b"))
     assert "\n" not in str(error) and "\x1b" not in str(error)
     assert escape_controls("ok\ttab") == "ok\\ttab"
+
+
+def test_indented_continuation_lines_are_kept_and_nothing_else_starts_a_line():
+    error = CashError("refused:\n  a.jsonl:1: [E x] one.\n  b.jsonl:2: [E y] two\nforged: [E z]\x1b")
+    lines = str(error).split("\n")
+    assert lines == ["refused:", "  a.jsonl:1: [E x] one.", "  b.jsonl:2: [E y] two\\nforged: [E z]\\x1b"]

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 QUOTE_LIMIT = 80
+CONTINUATION = "\n  "  # how a multi-line error message continues (always indented)
 
 # C0 and C1 control characters, DEL, and the Unicode line/paragraph separators and bidi
 # controls: anything that could start a new line or a terminal escape, or reorder the line.
@@ -92,8 +93,11 @@ class CashError(Exception):
     def __str__(self) -> str:
         where = str(self.location)
         text = f"{where}: {self.message}" if where else self.message
-        # Messages are built by this package but may embed input; escaping here keeps any error one line.
-        return escape_controls(text + (f" (hint: {self.hint})" if self.hint else ""))
+        # Messages are built by this package but may embed input, so control characters are escaped.
+        # The one layout kept: continuation lines indented by two spaces ("\n  ", e.g. the findings
+        # listed by transaction.RefusedChange); no text can start a line of its own at column 0.
+        text += f" (hint: {self.hint})" if self.hint else ""
+        return CONTINUATION.join(escape_controls(part) for part in text.split(CONTINUATION))
 
 
 class UsageError(CashError):
