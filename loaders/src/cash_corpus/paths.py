@@ -10,7 +10,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -55,19 +55,32 @@ def ecma_pattern(pattern: str) -> str:
     return "".join(out)
 
 
-@cache
-def _ecma_regex(pattern: str) -> re.Pattern:
-    return re.compile(ecma_pattern(pattern))
+def _name_matcher(def_name: str):
+    """A yes/no check for `$defs/<def_name>` of the schema in use: its pattern matched whole (ECMA
+    anchors), its maxLength, and no Windows device name. Built once per schema (schema_cached)."""
+    from .schema import id_rule
+    rule = id_rule(def_name)
+    fullmatch = re.compile(ecma_pattern(rule.pattern)).fullmatch
+    longest = rule.max_length if rule.max_length is not None else 1 << 62
+
+    def matches(value: object) -> bool:
+        if value.__class__ is not str or len(value) > longest or fullmatch(value) is None:
+            return False
+        if len(value) > 4 and "." not in value:  # the common case: longer than any device name
+            return True
+        return value.split(".", 1)[0].lower() not in WINDOWS_RESERVED
+    return matches
+
+
+_matcher = None  # _name_matcher wrapped in schema.schema_cached on first use (schema.py imports this module)
 
 
 def _is_safe_name(value: object, def_name: str) -> bool:
-    if not isinstance(value, str):
-        return False
-    from .schema import id_rule  # schema.py imports this module; the rule is the selected schema's
-    rule = id_rule(def_name)
-    return ((rule.max_length is None or len(value) <= rule.max_length)
-            and _ecma_regex(rule.pattern).fullmatch(value) is not None
-            and value.split(".")[0].lower() not in WINDOWS_RESERVED)
+    global _matcher
+    if _matcher is None:
+        from .schema import schema_cached
+        _matcher = schema_cached(_name_matcher)
+    return _matcher(def_name)(value)
 
 
 def is_valid_document_id(doc_id: str) -> bool:
@@ -124,14 +137,7 @@ def unsafe_kind(path: Path, *, folder: bool = False) -> str | None:
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def open_regular(path: Path) -> BinaryIO:
-    """Open `path` for binary reading only if it is a regular file.
-
-    A symlink is never followed (lstat first, then O_NOFOLLOW), a FIFO never blocks (lstat
-    refuses it before any open; O_NONBLOCK covers a swap in between) and a device is never
-    opened; the opened descriptor is checked again with fstat, so a file swapped between the
-    checks is refused too. Raises FileNotFoundError when missing, UnsafeFileError otherwise.
-    """
+def _open_regular_fd(path: Path) -> tuple[int, os.stat_result]:
     kind = unsafe_kind(path)
     if kind is not None:
         raise UnsafeFileError(f"{kind}, not a regular file: refused, never read", Location(file=str(path)),
@@ -142,20 +148,37 @@ def open_regular(path: Path) -> BinaryIO:
         if exc.errno in (getattr(os, "ELOOP", -1), getattr(os, "ENXIO", -1)):
             raise UnsafeFileError("not a regular file: refused, never read", Location(file=str(path))) from exc
         raise
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
+    status = os.fstat(fd)
+    if not stat.S_ISREG(status.st_mode):
         os.close(fd)
-        raise UnsafeFileError(f"{file_kind(mode)}, not a regular file: refused, never read",
+        raise UnsafeFileError(f"{file_kind(status.st_mode)}, not a regular file: refused, never read",
                               Location(file=str(path)))
-    if _OPEN_FLAGS & getattr(os, "O_NONBLOCK", 0):
-        os.set_blocking(fd, True)
+    return fd, status
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open `path` for binary reading only if it is a regular file.
+
+    A symlink is never followed (lstat first, then O_NOFOLLOW), a FIFO never blocks (lstat
+    refuses it before any open; O_NONBLOCK covers a swap in between) and a device is never
+    opened; the opened descriptor is checked again with fstat, so a file swapped between the
+    checks is refused too. (O_NONBLOCK has no effect on reading a regular file.) Raises
+    FileNotFoundError when missing, UnsafeFileError otherwise.
+    """
+    fd, _ = _open_regular_fd(path)
     return os.fdopen(fd, "rb")
 
 
 def read_regular_bytes(path: Path) -> bytes:
-    """The bytes of a regular file (see `open_regular`)."""
-    with open_regular(path) as handle:
-        return handle.read()
+    """The bytes of a regular file (see `open_regular`), read straight from the descriptor."""
+    fd, status = _open_regular_fd(path)
+    try:
+        chunks = [os.read(fd, status.st_size + 1)]
+        while chunks[-1]:  # the file may have grown since fstat
+            chunks.append(os.read(fd, 1 << 20))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 @lru_cache(maxsize=256)

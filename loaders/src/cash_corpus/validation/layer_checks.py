@@ -308,7 +308,10 @@ def _containment(valid: list[_Line], file: str, in_cycles: set[str]) -> Iterator
                               expected=f"inside [{outer['content']['start']}, {outer['content']['end']}) of {outer['id']}",
                               hint="parent is the attribution whose content contains this one", **where)
         if record["record"] == "attribution":
-            yield from _attribution_parts(record, where)
+            cue, content, source = record["cue"], record["content"], record["source"]
+            if (content["start"] <= cue["start"] and cue["end"] <= content["end"]) or (
+                    source is not None and source["start"] == content["start"] and source["end"] == content["end"]):
+                yield from _attribution_parts(record, where)
 
 
 def _attribution_parts(record: dict[str, Any], where: dict[str, Any]) -> Iterator[Finding]:
