@@ -277,3 +277,22 @@ def test_a_claim_listing_the_same_stance_target_twice_is_reported(tmp_path):
     _write_rows(root / "annotations" / "gold.jsonl", rows)
     assert [(f.code, f.line, f.annotation_id, f.start, f.end) for f in validate_root(root)] == [
         ("stance-target-duplicate", 6, "c1", 44, 81)]
+
+
+def test_layer_checks_do_not_read_a_symlinked_text_either(tmp_path, monkeypatch):
+    """The corpus checks report the symlinked text; the layer checks must not open it to compare spans."""
+    import builtins
+    import os
+    root = _copy_valid(tmp_path)
+    text = root / "corpus" / "texts" / "beta-notes.txt"
+    target = tmp_path / "elsewhere.txt"
+    target.write_bytes(text.read_bytes())
+    text.unlink()
+    text.symlink_to(target)
+    opened: list[str] = []
+    real_open, real_os_open = builtins.open, os.open
+    monkeypatch.setattr(builtins, "open", lambda f, *a, **k: (opened.append(str(f)), real_open(f, *a, **k))[1])
+    monkeypatch.setattr(os, "open", lambda f, *a, **k: (opened.append(str(f)), real_os_open(f, *a, **k))[1])
+    findings = validate_root(root)
+    assert ("file-unsafe", 2, "beta-notes") in {(f.code, f.line, f.document_id) for f in findings}
+    assert str(target) not in opened and str(text) not in opened

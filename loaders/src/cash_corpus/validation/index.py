@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..corpus import Corpus, decode_text
 from ..errors import CashError
-from ..paths import is_valid_document_id
+from ..paths import is_valid_document_id, read_regular_bytes
 from .reading import iter_lines
 
 
@@ -43,9 +43,7 @@ class CorpusIndex:
         if not is_valid_document_id(doc_id):
             return None
         path: Path = self.corpus.paths.texts_dir / f"{doc_id}.txt"
-        if not path.is_file():
-            return None
-        try:
-            return decode_text(path.read_bytes(), str(path))
-        except (OSError, CashError):  # not UTF-8: reported by the corpus checks
+        try:  # a symlink, FIFO or device is refused, never read (reported by the corpus checks)
+            return decode_text(read_regular_bytes(path), str(path))
+        except (OSError, CashError):  # missing, unsafe or not UTF-8: reported by the corpus checks
             return None
