@@ -36,3 +36,7 @@ def test_indented_continuation_lines_are_kept_and_nothing_else_starts_a_line():
     error = CashError("refused:\n  a.jsonl:1: [E x] one.\n  b.jsonl:2: [E y] two\nforged: [E z]\x1b")
     lines = str(error).split("\n")
     assert lines == ["refused:", "  a.jsonl:1: [E x] one.", "  b.jsonl:2: [E y] two\\nforged: [E z]\\x1b"]
+
+
+def test_error_lines_are_capped():
+    assert len(str(CashError("x" * 50_000))) <= 1000

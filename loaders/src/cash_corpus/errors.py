@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 QUOTE_LIMIT = 80
+MESSAGE_LIMIT = 1000  # characters per line of an error message (input quoted in it is capped already)
 CONTINUATION = "\n  "  # how a multi-line error message continues (always indented)
 
 # C0 and C1 control characters, DEL, and the Unicode line/paragraph separators and bidi
@@ -97,7 +98,7 @@ class CashError(Exception):
         # The one layout kept: continuation lines indented by two spaces ("\n  ", e.g. the findings
         # listed by transaction.RefusedChange); no text can start a line of its own at column 0.
         text += f" (hint: {self.hint})" if self.hint else ""
-        return CONTINUATION.join(escape_controls(part) for part in text.split(CONTINUATION))
+        return CONTINUATION.join(escape_controls(part, MESSAGE_LIMIT) for part in text.split(CONTINUATION))
 
 
 class UsageError(CashError):

@@ -13,7 +13,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from ..errors import quote, show_token
+from ..errors import escape_controls, quote, show_token
 from ..jsonl import JsonInputError, check_decoded
 from ..paths import ID_HINT, is_reserved_name
 from ..schema import INT64_MAX, inventories, is_json_integer, load_schema, schema_cached, validator
@@ -181,7 +181,7 @@ def _to_findings(error: ValidationError, record: Any, def_name: str, where: dict
         yield finding(code, f"{at}: below the minimum {error.validator_value}", found=_short(error.instance),
                       expected=f">= {error.validator_value}", hint=HINTS[code], **located)
         return
-    yield finding("schema-constraint", f"{at}: {error.message}", found=_short(error.instance),
+    yield finding("schema-constraint", f"{at}: {escape_controls(error.message, 200)}", found=_short(error.instance),
                   expected=f"{keyword}: {_short(error.validator_value)}", **located)
 
 
