@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cash_corpus.errors import CashError, UsageError
-from cash_corpus.validation.inputs import (control_characters, is_valid_language, require_clean_text,
-                                           require_language, require_zone_lines)
+from cash_corpus.validation.inputs import control_characters, is_valid_language, require_clean_text, require_language
 
 
 def test_control_characters_other_than_tab_lf_cr_are_found():
@@ -33,14 +32,6 @@ def test_language_is_checked_against_the_schema_pattern_whole(tag, ok):
         assert require_language(tag) == tag
 
 
-def test_zone_overrides_for_missing_lines_are_refused():
-    text = "Title\nBody one\n\nCaption\n"
-    require_zone_lines(text, {1: "title", 4: "caption"}, "doc.txt")
-    with pytest.raises(UsageError, match="lines the text does not have: 0, 5, 99") as caught:
-        require_zone_lines(text, {0: "body", 5: "caption", 99: "body", 2: "body"}, "doc.txt")
-    assert "4 line(s)" in str(caught.value)
-
-
 @pytest.mark.parametrize("data,message", [
     (b'{"1": "title", "3": "caption"}', None),
     (b'\xef\xbb\xbf{"1": "title"}', "BOM"),
@@ -48,7 +39,6 @@ def test_zone_overrides_for_missing_lines_are_refused():
     (b"", "empty"),
     (b'{"1": "title"', "malformed"),
     (b'{"\xd9\xa1": "title"}', "line numbers"),      # an Arabic-Indic digit one: str.isdigit() is true
-    (b'{"1": "headline"}', "unknown zone type"),
     (b'{"1": ' + b"[" * 100 + b"]" * 100 + b"}", "deeper"),
     (b'["title"]', "must be an object"),
 ])

@@ -2,14 +2,14 @@
 
 `cash add` (and `cash zones`) call these on their arguments and the new text, so that what
 `cash validate` would report later is refused up front: control characters in a text, a
-language tag the schema rejects, zone overrides for lines the text does not have.
-Each `require_*` raises a located CashError/UsageError; nothing here writes a file.
+language tag the schema rejects, a `--zones` file that is not a small JSON object of line
+numbers (whether those lines exist and the zone types are known is `corpus.check_zone_lines`).
+Each raises a located CashError/UsageError; nothing here writes a file.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -56,30 +56,12 @@ def require_language(tag: object) -> str:
     return tag  # type: ignore[return-value]
 
 
-def line_count(text: str) -> int:
-    """Lines as zoning numbers them (segment.line_spans: str.splitlines with line ends kept)."""
-    return len(text.splitlines())
-
-
-def require_zone_lines(text: str, overrides: Mapping[int, str], source: str | Path | None = None,
-                       document_id: str | None = None) -> None:
-    """Refuse zone overrides for line numbers the text does not have (lines are 1-based)."""
-    count = line_count(text)
-    missing = sorted(line for line in overrides if not (isinstance(line, int) and 1 <= line <= count))
-    if missing:
-        shown = ", ".join(map(str, missing[:10])) + (", …" if len(missing) > 10 else "")
-        raise UsageError(f"zone overrides for lines the text does not have: {shown}",
-                         Location(file=None if source is None else str(source), document_id=document_id),
-                         hint=f"the text has {count} line(s), numbered from 1")
-
-
 def read_zone_overrides(path: Path) -> dict[int, str]:
     """A `--zones` file {"LINE": "zone_type", ...} read at the boundary: regular file, strict JSON
-    (no BOM, UTF-8, shallow), ASCII-digit line numbers, zone types from the schema. Any problem is a
-    UsageError naming the file; the returned dict still needs `require_zone_lines` against the text."""
+    (no BOM, UTF-8, shallow), ASCII-digit line numbers, string values. Any problem is a UsageError
+    naming the file; the lines and zone types are then checked by `corpus.check_zone_lines`."""
     from ..jsonl import JsonInputError, decode_json
     from ..paths import UnsafeFileError, read_regular_bytes
-    from ..schema import label_names
     where = Location(file=str(path))
     try:
         raw = decode_json(read_regular_bytes(path))
@@ -91,9 +73,4 @@ def read_zone_overrides(path: Path) -> dict[int, str]:
             isinstance(k, str) and k.isascii() and k.isdigit() and len(k) <= 9 and isinstance(v, str)
             for k, v in raw.items()):
         raise UsageError('zones file must be an object {"LINE": "zone_type"} with line numbers from 1', where)
-    zone_types = label_names("zone_type")
-    for key, value in raw.items():
-        if value not in zone_types:
-            raise UsageError(f"unknown zone type {quote(value)} for line {key}", where,
-                             hint=f"one of {', '.join(zone_types)}")
     return {int(k): v for k, v in raw.items()}
