@@ -291,3 +291,14 @@ def test_layer_checks_do_not_read_a_symlinked_text_either(tmp_path):
     codes = {(f.code, f.file, f.document_id) for f in validate_root(root)}
     assert ("file-unsafe", "corpus/documents.jsonl", "beta-notes") in codes
     assert not any(code.startswith("span-") or code.startswith("offset-") for code, _, _ in codes)
+
+
+@pytest.mark.parametrize("key,value", [("id", []), ("document_id", ["alpha-report"]), ("start", 2 ** 63)])
+def test_the_token_boundary_check_skips_records_that_failed_the_schema(tmp_path, key, value):
+    """A list as an id or an offset beyond 64 bits is a schema finding, never a crash of the later checks."""
+    root = _copy_valid(tmp_path)
+    rows = _gold_rows(root)
+    rows[7][key] = value
+    _write_rows(root / "annotations" / "gold.jsonl", rows)
+    findings = validate_root(root)
+    assert errors(findings) and all(f.line == 8 for f in errors(findings))

@@ -16,6 +16,9 @@ from typing import Any
 import orjson
 
 from ..segment import boundaries_inside_tokens
+from ..errors import CashError
+from ..jsonl import INT64_MAX, INT64_MIN
+from ..paths import open_regular
 from .findings import Finding, finding
 
 _ROLES = ("source", "cue", "content")
@@ -27,21 +30,24 @@ class TokenIndex:
     def __init__(self, structure: Path):
         self.path = structure
         self.offsets: dict[str, int] = {}
-        if structure.is_file():
-            with open(structure, "rb") as handle:
-                offset = 0
-                for raw in handle:
-                    doc_id = _record(raw).get("document_id")
-                    if isinstance(doc_id, str):
-                        self.offsets.setdefault(doc_id, offset)
-                    offset += len(raw)
+        try:  # a symlink, FIFO or device is refused, never read (the corpus checks report it)
+            handle = open_regular(structure)
+        except (OSError, CashError):
+            return
+        with handle:
+            offset = 0
+            for raw in handle:
+                doc_id = _record(raw).get("document_id")
+                if isinstance(doc_id, str):
+                    self.offsets.setdefault(doc_id, offset)
+                offset += len(raw)
 
     def tokens(self, doc_id: str) -> list[tuple[int, int]] | None:
         """The document's tokens, or None when its record or its tokens are malformed."""
         offset = self.offsets.get(doc_id)
         if offset is None:
             return None
-        with open(self.path, "rb") as handle:
+        with open_regular(self.path) as handle:
             handle.seek(offset)
             tokens = _record(handle.readline()).get("tokens")
         if isinstance(tokens, list) and all(_pair(t) for t in tokens):
@@ -60,12 +66,12 @@ def _record(raw: bytes) -> dict[str, Any]:
 
 def _pair(value: Any) -> bool:
     return (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)
-            and 0 <= value[0] < value[1])
+            and 0 <= value[0] < value[1] <= INT64_MAX)
 
 
 def _span(value: Any) -> tuple[int, int] | None:
     if isinstance(value, dict) and type(value.get("start")) is int and type(value.get("end")) is int \
-            and value["start"] < value["end"]:
+            and INT64_MIN <= value["start"] < value["end"] <= INT64_MAX:
         return value["start"], value["end"]
     return None
 
@@ -98,8 +104,9 @@ def check_token_boundaries(lines: Iterable[tuple[int, dict[str, Any] | Finding]]
         if record.get("record") == "document" or doc_id != current:
             yield from _flush(batch, tokens, current, file)
             batch, current = [], doc_id if isinstance(doc_id, str) else None
-        if (doc_id, record.get("id")) in skip:
-            continue
+        ann_id = record.get("id")
+        if not isinstance(doc_id, str) or not isinstance(ann_id, (str, type(None))) or (doc_id, ann_id) in skip:
+            continue  # an id that is no string is a schema error already
         for what, span in _spans(record):
             batch.append((number, record, what, span))
     yield from _flush(batch, tokens, current, file)
