@@ -9,6 +9,7 @@ corpus; records that are malformed are the corpus checks' business and are skipp
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,12 +48,19 @@ class TokenIndex:
         offset = self.offsets.get(doc_id)
         if offset is None:
             return None
-        with open_regular(self.path) as handle:
-            handle.seek(offset)
-            tokens = _record(handle.readline()).get("tokens")
+        try:  # checked as a regular file when indexed; O_NOFOLLOW refuses a symlink swapped in since
+            with open(self.path, "rb", opener=_no_follow) as handle:
+                handle.seek(offset)
+                tokens = _record(handle.readline()).get("tokens")
+        except OSError:
+            return None
         if isinstance(tokens, list) and all(_pair(t) for t in tokens):
             return [tuple(t) for t in tokens]
         return None
+
+
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
 
 
 def _record(raw: bytes) -> dict[str, Any]:
