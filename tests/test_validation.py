@@ -302,3 +302,10 @@ def test_the_token_boundary_check_skips_records_that_failed_the_schema(tmp_path,
     _write_rows(root / "annotations" / "gold.jsonl", rows)
     findings = validate_root(root)
     assert errors(findings) and all(f.line == 8 for f in errors(findings))
+
+
+def test_json_output_is_a_complete_document_even_when_the_command_is_refused(tmp_path, capsys):
+    code, out, err = _run(capsys, "validate", "--json", str(tmp_path / "no\nsuch.jsonl"))
+    report = json.loads(out)
+    assert code == 2 and report["refused"]["exit"] == 2 and report["findings"] == []
+    assert "no such file" in err and "\n" not in err.rstrip("\n")

@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..errors import CashError
 from ..validation import errors, format_finding, validate_paths, validate_root
 from ..validation.findings import WARNING
 
@@ -60,6 +61,17 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    try:
+        return _run_validate(args)
+    except CashError as exc:
+        if args.json:  # stdout stays one complete JSON document; main() prints the error on stderr
+            sys.stdout.write(json.dumps({"findings": [], "errors": 0, "warnings": 0, "refused": {
+                "message": exc.message, "file": exc.location.file, "hint": exc.hint, "exit": exc.exit_code}},
+                ensure_ascii=True, indent=1) + "\n")
+        raise
+
+
+def _run_validate(args: argparse.Namespace) -> int:
     from . import resolve_root
     if args.paths:
         root = args.root.resolve() if args.root else _optional_root()
