@@ -18,7 +18,7 @@ TASK = b'{"id": 1, "data": {"text": "x", "document_id": "d"}, "annotations": []}
     (b"[" + b"[" * 2000 + b"]" * 2000 + b"]", "nested too deep"),
     (b'[{"a": ' + b"[" * 80 + b"]" * 80 + b"}]", "deeper than"),
     (b"[" + TASK + b", " + TASK.replace(b'"x"', b'"\xff\xfe"') + b"]", "not valid UTF-8"),
-    (b"[" + TASK + b", " + TASK[:30], "malformed JSON"),
+    (b"[" + TASK + b", " + TASK[:30], "truncated"),
     (b"[" + TASK, "truncated"),
     (b"", "empty"),
     (b'[{"id": 1, "data": {"text": "\\ud800"}}]', "lone surrogate"),
