@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import CashError, Location
 from .jsonl import read_jsonl, write_jsonl
 from .paths import CorpusPaths
-from .records import Attribution, Claim, Cue, DocumentAnnotations, LayerHeader, Stance
+from .records import Attribution, Claim, Cue, DocumentAnnotations, LayerHeader, Stance, read_extra
 
 
 ANNOTATION_RECORDS = {"claim": Claim, "cue": Cue, "attribution": Attribution}
@@ -78,7 +78,7 @@ def document_from_records(records: Iterable[dict], file: str | None = None) -> D
         head["document_id"], head["text_sha256"],
         tuple(Stance(s["target"], s["polarity"]) for s in head["document_stance"]),
         tuple(built["claim"]), tuple(built["cue"]), tuple(built["attribution"]), head.get("note"),
-        head.get("ls_annotation"))
+        head.get("ls_annotation"), read_extra("document", DocumentAnnotations.NAMED, head))
 
 
 def layer_rows(header: LayerHeader, documents: Iterable[DocumentAnnotations], *,

@@ -11,6 +11,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .schema import record_kinds, load_schema, schema_cached
+
+Extra = tuple[tuple[str, Any], ...]
+
+
+@schema_cached
+def extra_field_names(kind: str, named: frozenset[str]) -> tuple[str, ...]:
+    """The properties the schema gives record `kind` ("claim", "document", …) that its dataclass
+    does not name (`named`), in schema order: labelled fields added to the schema after the code
+    was written. They travel in the record's `extra`, so adding a field needs no code change."""
+    properties = load_schema()["$defs"][record_kinds()[kind]].get("properties", {})
+    return tuple(name for name in properties if name not in named)
+
+
+def read_extra(kind: str, named: frozenset[str], d: dict[str, Any]) -> Extra:
+    """The further schema properties present in `d`, in schema order."""
+    return tuple((name, d[name]) for name in extra_field_names(kind, named) if name in d)
+
+
+def _ordered(kind: str, named: frozenset[str], extra: Extra) -> Extra:
+    """`extra` in schema order (callers may build it in any order; equality and output use this one)."""
+    order = {name: n for n, name in enumerate(extra_field_names(kind, named))}
+    return tuple(sorted(extra, key=lambda item: order.get(item[0], len(order))))
+
 
 @dataclass(frozen=True, order=True)
 class Span:
@@ -96,18 +120,28 @@ class Claim:
     stance: tuple[Stance, ...] = ()
     note: str | None = field(default=None, compare=False)
     ls_region_id: str | None = field(default=None, compare=False)  # provenance only (Label Studio import)
+    # Schema properties this class does not name (a labelled field added to the schema), in
+    # schema order; written after the named fields, before the note.
+    extra: Extra = ()
+
+    NAMED = frozenset({"record", "id", "document_id", "start", "end", "text", "claim_type", "certainty",
+                       "polarity", "holder", "stance", "note", "ls_region_id"})
+
+    def __post_init__(self) -> None:
+        if self.extra:
+            object.__setattr__(self, "extra", _ordered("claim", self.NAMED, tuple(self.extra)))
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Claim":
         return cls(d["id"], d["document_id"], Span.from_dict(d), d["claim_type"], d["certainty"],
                    d["polarity"], Holder(d["holder"]["type"], d["holder"].get("attribution_id")),
                    tuple(Stance(s["target"], s["polarity"]) for s in d["stance"]), d.get("note"),
-                   d.get("ls_region_id"))
+                   d.get("ls_region_id"), read_extra("claim", cls.NAMED, d))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"record": "claim", "id": self.id, "document_id": self.document_id, **self.span.to_dict(),
                "claim_type": self.claim_type, "certainty": self.certainty, "polarity": self.polarity,
-               "holder": self.holder.to_dict(), "stance": [s.to_dict() for s in self.stance]}
+               "holder": self.holder.to_dict(), "stance": [s.to_dict() for s in self.stance], **dict(self.extra)}
         if self.note is not None:
             out["note"] = self.note
         if self.ls_region_id is not None:
@@ -125,15 +159,23 @@ class Cue:
     claims: tuple[str, ...]
     note: str | None = field(default=None, compare=False)
     ls_region_id: str | None = field(default=None, compare=False)
+    extra: Extra = ()  # further schema properties, as in Claim
+
+    NAMED = frozenset({"record", "id", "document_id", "start", "end", "text", "kind", "cue_type", "claims",
+                       "note", "ls_region_id"})
+
+    def __post_init__(self) -> None:
+        if self.extra:
+            object.__setattr__(self, "extra", _ordered("cue", self.NAMED, tuple(self.extra)))
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Cue":
         return cls(d["id"], d["document_id"], Span.from_dict(d), d["kind"], d["cue_type"],
-                   tuple(d["claims"]), d.get("note"), d.get("ls_region_id"))
+                   tuple(d["claims"]), d.get("note"), d.get("ls_region_id"), read_extra("cue", cls.NAMED, d))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"record": "cue", "id": self.id, "document_id": self.document_id, **self.span.to_dict(),
-               "kind": self.kind, "cue_type": self.cue_type, "claims": list(self.claims)}
+               "kind": self.kind, "cue_type": self.cue_type, "claims": list(self.claims), **dict(self.extra)}
         if self.note is not None:
             out["note"] = self.note
         if self.ls_region_id is not None:
@@ -158,13 +200,21 @@ class Attribution:
     hypothetical: bool | None = None
     author_commitment: str | None = None
     ls_region_id: str | None = field(default=None, compare=False)
+    extra: Extra = ()  # further schema properties, as in Claim
+
+    NAMED = frozenset({"record", "id", "document_id", "source", "cue", "content", "source_type", "form",
+                       "parc_type", "parent", "note", "hypothetical", "author_commitment", "ls_region_id"})
+
+    def __post_init__(self) -> None:
+        if self.extra:
+            object.__setattr__(self, "extra", _ordered("attribution", self.NAMED, tuple(self.extra)))
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Attribution":
         return cls(d["id"], d["document_id"], Span.from_dict(d["source"]) if d["source"] else None,
                    Span.from_dict(d["cue"]), Span.from_dict(d["content"]), d["source_type"], d["form"],
                    d["parc_type"], d.get("parent"), d.get("note"), d.get("hypothetical"),
-                   d.get("author_commitment"), d.get("ls_region_id"))
+                   d.get("author_commitment"), d.get("ls_region_id"), read_extra("attribution", cls.NAMED, d))
 
     def to_dict(self) -> dict[str, Any]:
         out = {"record": "attribution", "id": self.id, "document_id": self.document_id,
@@ -175,6 +225,7 @@ class Attribution:
             out["hypothetical"] = self.hypothetical
         if self.author_commitment is not None:
             out["author_commitment"] = self.author_commitment
+        out.update(self.extra)
         if self.note is not None:
             out["note"] = self.note
         if self.ls_region_id is not None:
@@ -194,10 +245,17 @@ class DocumentAnnotations:
     attributions: tuple[Attribution, ...] = ()
     note: str | None = field(default=None, compare=False)
     ls_annotation: dict[str, Any] | None = field(default=None, compare=False)  # Label Studio provenance
+    extra: Extra = ()  # further schema properties of the document line, as in Claim
+
+    NAMED = frozenset({"record", "document_id", "text_sha256", "document_stance", "note", "ls_annotation"})
+
+    def __post_init__(self) -> None:
+        if self.extra:
+            object.__setattr__(self, "extra", _ordered("document", self.NAMED, tuple(self.extra)))
 
     def document_record(self) -> dict[str, Any]:
         out = {"record": "document", "document_id": self.document_id, "text_sha256": self.text_sha256,
-               "document_stance": [s.to_dict() for s in self.document_stance]}
+               "document_stance": [s.to_dict() for s in self.document_stance], **dict(self.extra)}
         if self.note is not None:
             out["note"] = self.note
         if self.ls_annotation is not None:
