@@ -14,7 +14,7 @@ from typing import Any
 
 from datasets import ClassLabel, Features, LargeList, List, Value
 
-from ..schema import label_names
+from ..schema import _ref_name, inventories, label_names, load_schema, record_kinds
 
 # The kinds of config, one Parquet table each; the order is the order of the card's `configs:`.
 CONFIG_KINDS = ("documents", "claims", "cues", "attributions", "sentences", "tokens")
@@ -52,27 +52,63 @@ def stance_list() -> List:
     return List({"target": class_label("stance_target"), "polarity": class_label("stance_polarity")})
 
 
+# Properties of an annotation record that are not columns of its nested/row form: the record
+# kind, the document id (a row adds it, `with_document_id`) and Label Studio provenance.
+NOT_COLUMNS = frozenset({"record", "document_id", "ls_region_id"})
+
+
+def _json_type(node: dict[str, Any]) -> str | None:
+    kind = node.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        return kinds[0] if len(kinds) == 1 else None
+    return kind
+
+
+def schema_feature(node: dict[str, Any]) -> Any:
+    """The `datasets` feature of one schema property: a label inventory is a ClassLabel, an object
+    a struct of its properties, an array a List, a boolean a bool, an integer a code-point offset
+    (int32), a string a string; a `$ref` (or nullable `anyOf` of one) is followed."""
+    target = _ref_name(node)
+    defs = load_schema()["$defs"]
+    if target is not None:
+        if target in inventories():
+            return class_label(target)
+        return schema_feature(defs[target])
+    kind = _json_type(node)
+    if kind == "object" or (kind is None and "properties" in node):
+        return {name: schema_feature(sub) for name, sub in node.get("properties", {}).items()}
+    if kind == "array":
+        return List(schema_feature(node.get("items", {})))
+    if kind == "boolean":
+        return Value("bool")
+    if kind == "integer":
+        return OFFSET
+    if kind == "string":
+        return STRING
+    raise ValueError(f"no datasets feature for schema node {node!r}")
+
+
+def record_fields(kind: str) -> dict:
+    """Columns of one annotation record of `kind` ("claim", "cue", "attribution"), derived from its
+    schema properties in schema order: every labelled field (also nested, e.g. holder.type,
+    stance[].target) is a ClassLabel of its inventory, booleans are bool columns, the span is
+    start/end/text. A labelled field added to the schema becomes a column with no edit here."""
+    definition = load_schema()["$defs"][record_kinds()[kind]]
+    return {name: schema_feature(node) for name, node in definition["properties"].items() if name not in NOT_COLUMNS}
+
+
 def claim_fields() -> dict:
     """Columns of one claim that do not depend on where it is stored (row or nested)."""
-    return {
-        "id": STRING, "start": OFFSET, "end": OFFSET, "text": STRING,
-        "claim_type": class_label("claim_type"), "certainty": class_label("certainty"),
-        "polarity": class_label("claim_polarity"),
-        "holder": {"type": class_label("holder_type"), "attribution_id": STRING},
-        "stance": stance_list(), "note": STRING,
-    }
+    return record_fields("claim")
 
 
 def cue_fields() -> dict:
-    return {"id": STRING, "start": OFFSET, "end": OFFSET, "text": STRING, "kind": class_label("cue_kind"),
-            "cue_type": class_label("cue_type"), "claims": List(STRING), "note": STRING}
+    return record_fields("cue")
 
 
 def attribution_fields() -> dict:
-    return {"id": STRING, "source": span_struct(), "cue": span_struct(), "content": span_struct(),
-            "source_type": class_label("source_type"), "form": class_label("attribution_form"),
-            "parc_type": class_label("parc_type"), "parent": STRING,
-            "hypothetical": Value("bool"), "author_commitment": class_label("author_commitment"), "note": STRING}
+    return record_fields("attribution")
 
 
 def with_document_id(fields: dict) -> dict:

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from ..schema import schema_cached
+
 from ..records import Attribution, Claim, Cue, DocumentAnnotations, Span, Structure
 
 SENTENCE_ID_SEPARATOR = ":"
@@ -39,24 +41,31 @@ def span_row(span: Span | None) -> dict[str, Any] | None:
     return None if span is None else {"start": span.start, "end": span.end, "text": span.text}
 
 
+def record_row(record: Claim | Cue | Attribution, columns: Sequence[str]) -> dict[str, Any]:
+    """The row values of one annotation record, read generically from its on-disk form: one value per
+    column of `hf.features.record_fields` (a field the record leaves out, e.g. an unannotated
+    optional label or no note, is None), so a labelled field added to the schema needs no edit here."""
+    on_disk = record.to_dict()
+    return {column: on_disk.get(column) for column in columns}
+
+
+@schema_cached
+def record_columns(kind: str) -> tuple[str, ...]:
+    """The nested/row columns of record kind `kind`, for the schema in use."""
+    from .features import record_fields
+    return tuple(record_fields(kind))
+
+
 def claim_row(claim: Claim) -> dict[str, Any]:
-    return {"id": claim.id, "start": claim.span.start, "end": claim.span.end, "text": claim.span.text,
-            "claim_type": claim.claim_type, "certainty": claim.certainty, "polarity": claim.polarity,
-            "holder": {"type": claim.holder.type, "attribution_id": claim.holder.attribution_id},
-            "stance": [{"target": s.target, "polarity": s.polarity} for s in claim.stance], "note": claim.note}
+    return record_row(claim, record_columns("claim"))
 
 
 def cue_row(cue: Cue) -> dict[str, Any]:
-    return {"id": cue.id, "start": cue.span.start, "end": cue.span.end, "text": cue.span.text, "kind": cue.kind,
-            "cue_type": cue.cue_type, "claims": list(cue.claims), "note": cue.note}
+    return record_row(cue, record_columns("cue"))
 
 
 def attribution_row(attribution: Attribution) -> dict[str, Any]:
-    return {"id": attribution.id, "source": span_row(attribution.source), "cue": span_row(attribution.cue),
-            "content": span_row(attribution.content), "source_type": attribution.source_type,
-            "form": attribution.form, "parc_type": attribution.parc_type, "parent": attribution.parent,
-            "hypothetical": attribution.hypothetical, "author_commitment": attribution.author_commitment,
-            "note": attribution.note}
+    return record_row(attribution, record_columns("attribution"))
 
 
 def canonical_claims(annotations: DocumentAnnotations | None) -> list[Claim]:
