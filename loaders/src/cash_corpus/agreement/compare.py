@@ -19,7 +19,7 @@ from ..corpus import Corpus
 from ..errors import CashError, Location
 from ..layers import iter_documents, read_header
 from ..records import DocumentAnnotations, Span
-from ..schema import label_names
+from ..schema import label_names, labelled_fields, record_kinds, schema_cached
 from .alpha import NONE, Alpha, nominal_alpha, pair_counts, token_categories
 from .kappa import Kappa, kappa_from_confusion
 from .spans import EXACT, EXACT_DEFINITION, MODES, OVERLAP, OVERLAP_DEFINITION, MatchCounts, match_spans
@@ -37,12 +37,39 @@ SPAN_LAYERS: dict[str, tuple[str, ...]] = {
     "attribution_cue": ("parc_type",),
     "attribution_content": ("form",),
 }
-# kappa group -> (span layer whose overlap matching pairs the items, label fields)
-KAPPA_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "claims": ("claims", ("claim_type", "certainty", "polarity")),
-    "cues": ("cues", ("kind", "cue_type")),
-    "attributions": ("attribution_cue", ("source_type", "form", "parc_type")),
+# kappa group -> (record kind, span layer whose overlap matching pairs the items); the label
+# fields of each group are every single-valued labelled field the schema gives the record
+# (`kappa_fields`), so a labelled field added to the schema gets its kappa with no edit here.
+KAPPA_GROUPS: dict[str, tuple[str, str]] = {
+    "claims": ("claim", "claims"),
+    "cues": ("cue", "cues"),
+    "attributions": ("attribution", "attribution_cue"),
 }
+
+
+@schema_cached
+def kappa_fields() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """kappa group -> (span layer, label field paths): the record's labelled fields except those
+    inside arrays (claim stance has its own per-target kappa), in schema order, e.g. claims ->
+    claim_type, certainty, polarity, holder.type. An optional field left out is coded `absent`."""
+    out = {}
+    for group, (kind, layer) in KAPPA_GROUPS.items():
+        fields = labelled_fields(record_kinds()[kind])
+        out[group] = (layer, tuple(path for path in fields if "[]" not in path))
+    return out
+
+
+def label_values(record: object, paths: tuple[str, ...]) -> dict[str, str]:
+    """The values of labelled field paths ("claim_type", "holder.type") read from a record's on-disk
+    form; a field the record leaves out is `absent`."""
+    on_disk = record.to_dict()
+    out = {}
+    for path in paths:
+        value: object = on_disk
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        out[path] = ABSENT if value is None else value
+    return out
 ATTRIBUTION_ROLES = ("content", "source", "cue")  # later roles win a token
 
 DEFINITIONS = {
@@ -138,16 +165,20 @@ def document_items(doc: DocumentAnnotations, path: Path) -> dict[str, list[Item]
     """The span layers of one document as Items, each list sorted by (start, -end)."""
     layers: dict[str, list[Item]] = {name: [] for name in SPAN_LAYERS}
     did = doc.document_id
+    fields = {group: tuple(dict.fromkeys((*paths, *SPAN_LAYERS.get(layer, ()))))
+              for group, (layer, paths) in kappa_fields().items()}
+    fields["attributions"] = tuple(dict.fromkeys((*fields["attributions"],
+                                                  *(f for role in ATTRIBUTION_ROLES
+                                                    for f in SPAN_LAYERS[f"attribution_{role}"]))))
     for c in doc.claims:
         span = _checked(c.span, path, did, c.id, "claim")
-        layers["claims"].append(Item(span.start, span.end, {"claim_type": c.claim_type, "certainty": c.certainty,
-                                                            "polarity": c.polarity},
+        layers["claims"].append(Item(span.start, span.end, label_values(c, fields["claims"]),
                                      {s.target: s.polarity for s in c.stance}))
     for q in doc.cues:
         span = _checked(q.span, path, did, q.id, "cue")
-        layers["cues"].append(Item(span.start, span.end, {"kind": q.kind, "cue_type": q.cue_type}))
+        layers["cues"].append(Item(span.start, span.end, label_values(q, fields["cues"])))
     for a in doc.attributions:
-        labels = {"source_type": a.source_type, "form": a.form, "parc_type": a.parc_type}
+        labels = label_values(a, fields["attributions"])
         for role in ATTRIBUTION_ROLES:
             span = getattr(a, role)
             if span is not None:
@@ -198,7 +229,7 @@ class _Accumulator:
         self.targets = label_names("stance_target")
         self.spans = Counter()          # (layer, mode) -> MatchCounts
         self.by_label = Counter()       # (layer, field, value, mode) -> MatchCounts
-        self.kappa = {(g, f): Counter() for g, (_, fs) in KAPPA_FIELDS.items() for f in fs}
+        self.kappa = {(g, f): Counter() for g, (_, fs) in kappa_fields().items() for f in fs}
         self.claim_stance = {t: Counter() for t in self.targets}
         self.alpha_categories = {
             "claims": [NONE, *label_names("claim_type")],
@@ -231,7 +262,7 @@ class _Accumulator:
         return matches
 
     def add_kappa(self, group: str, items_a: list[Item], items_b: list[Item], pairs: list[tuple[int, int]]) -> None:
-        _, label_fields = KAPPA_FIELDS[group]
+        _, label_fields = kappa_fields()[group]
         for i, j in pairs:
             for label_field in label_fields:
                 self.kappa[(group, label_field)][(items_a[i].labels[label_field], items_b[j].labels[label_field])] += 1
@@ -324,7 +355,7 @@ def compare_layers(a: Path, b: Path, corpus: Corpus) -> AgreementReport:
         compared += 1
         items_a, items_b = document_items(doc_a, a), document_items(doc_b, b)
         matches = {layer: acc.add_spans(layer, items_a[layer], items_b[layer]) for layer in SPAN_LAYERS}
-        for group, (layer, _) in KAPPA_FIELDS.items():
+        for group, (layer, _) in kappa_fields().items():
             acc.add_kappa(group, items_a[layer], items_b[layer], matches[layer][OVERLAP])
         acc.add_attribution_parts(items_a["attribution_cue"], items_b["attribution_cue"],
                                   matches["attribution_cue"][OVERLAP])
@@ -347,7 +378,7 @@ def _report(acc: _Accumulator, info_a: LayerInfo, info_b: LayerInfo, compared: i
                                                   for mode in MODES} for v in values}
         spans[layer] = entry
     kappa = {group: {f: kappa_from_confusion(acc.kappa[(group, f)]) for f in fields}
-             for group, (_, fields) in KAPPA_FIELDS.items()}
+             for group, (_, fields) in kappa_fields().items()}
     alpha = {name: nominal_alpha(acc.alpha_pairs[name], acc.alpha_categories[name], ALPHA_CODING[name])
              for name in acc.alpha_categories}
     cue_counts = acc.spans.get(("attribution_cue", OVERLAP), MatchCounts())
