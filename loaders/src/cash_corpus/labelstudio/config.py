@@ -6,9 +6,12 @@ Names here are the contract between `tasks` (CASH -> Label Studio results) and `
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
-from ..schema import labels
+from typing import Any
+
+from ..schema import labelled_fields, labels, record_kinds, schema_cached
 
 TEXT = "text"            # the <Text> object, fed from task data `text`
 SPAN = "span"            # the <Labels> control for every span region
@@ -30,18 +33,55 @@ META_ID, META_PART = "cash_id", "cash_part"  # span result meta: the CASH record
 META_TEXT = "text"               # span result meta: the editor's per-region meta text (info box)
 DOCUMENT_NOTE = "document_note"  # task-level TextArea
 
-# Per-region Choices: control name -> (schema inventory, span label it belongs to).
-REGION_CHOICES: dict[str, tuple[str, str]] = {
-    "claim_type": ("claim_type", CLAIM),
-    "certainty": ("certainty", CLAIM),
-    "polarity": ("claim_polarity", CLAIM),
-    "holder": ("holder_type", CLAIM),
-    "cue_kind": ("cue_kind", CUE),
-    "cue_type": ("cue_type", CUE),
-    "source_type": ("source_type", ATT_CUE),
-    "form": ("attribution_form", ATT_CUE),
-    "parc_type": ("parc_type", ATT_CUE),
-}
+# The span label whose region carries the labelled fields of each record kind.
+RECORD_REGIONS = {"claim": CLAIM, "cue": CUE, "attribution": ATT_CUE}
+# Control names that differ from the field path, kept so configs of existing projects and their
+# exports stay readable; every other labelled field's control is named by its field path.
+LEGACY_CONTROL_NAMES = {("claim", "holder.type"): "holder", ("cue", "kind"): "cue_kind"}
+
+
+@dataclass(frozen=True)
+class RegionField:
+    """One per-region Choices control: the labelled field `path` of record `kind` on `span_label` regions."""
+
+    control: str
+    kind: str
+    path: str
+    inventory: str
+    span_label: str
+
+
+@schema_cached
+def region_fields() -> tuple[RegionField, ...]:
+    """A per-region Choices for every single-valued labelled field of claims, cues and attributions,
+    derived from the schema (arrays such as claim stance have their own per-target controls).
+    A control name another record already uses gets the record kind as a prefix."""
+    out: list[RegionField] = []
+    used: set[str] = set()
+    for kind, span_label in RECORD_REGIONS.items():
+        for path, inventory in labelled_fields(record_kinds()[kind]).items():
+            if "[]" in path:
+                continue
+            name = LEGACY_CONTROL_NAMES.get((kind, path), path)
+            if name in used:
+                name = f"{kind}_{path}"
+            used.add(name)
+            out.append(RegionField(name, kind, path, inventory, span_label))
+    return tuple(out)
+
+
+def region_choices() -> dict[str, tuple[str, str]]:
+    """control name -> (schema inventory, span label it belongs to), for the schema in use."""
+    return {f.control: (f.inventory, f.span_label) for f in region_fields()}
+
+
+def __getattr__(name: str) -> Any:
+    """`REGION_CHOICES` is computed from the schema in use when read (the corpus root may change it)."""
+    if name == "REGION_CHOICES":
+        return region_choices()
+    raise AttributeError(name)
+
+
 STANCE_PREFIX = "stance_"            # + target: per-region Choices favor/against/neutral on claims
 DOCUMENT_STANCE_PREFIX = "document_"  # + target: task-level Choices favor/against/neutral/none
 
@@ -78,9 +118,9 @@ def labeling_config() -> str:
     out += ["  </Labels>", f'  <Text name="{TEXT}" value="$text" granularity="symbol"/>']
     for span_label in (CLAIM, CUE, ATT_CUE):
         out.append(f'  <View visibleWhen="region-selected" whenLabelValue={quoteattr(span_label)}>')
-        for name, (inventory, owner) in REGION_CHOICES.items():
-            if owner == span_label:
-                out += _choices(name, inventory, per_region=True, when_label=span_label)
+        for region_field in region_fields():
+            if region_field.span_label == span_label:
+                out += _choices(region_field.control, region_field.inventory, per_region=True, when_label=span_label)
         if span_label == CLAIM:
             for target in stance_targets():
                 out += _choices(stance_control(target), "stance_polarity", per_region=True, when_label=CLAIM)

@@ -35,7 +35,7 @@ from ..transaction import corpus_transaction
 from ..paths import is_valid_layer_name
 from ..records import (Attribution, Claim, Cue, DocumentAnnotations, Holder, LayerHeader, Provenance, Span,
                        Stance)
-from ..schema import label_names, schema_version
+from ..schema import is_optional, label_names, record_kinds, schema_version
 from . import config as C
 from .export_reader import iter_export_tasks
 from .ids import assign_ids
@@ -186,9 +186,10 @@ def _region_choice(region: _Region, name: str, value: str, where: _Where) -> Non
             raise where.error(f"two stances toward {target}", region.id)
         region.stance.append(Stance(target, value))
         return
-    if name not in C.REGION_CHOICES:
+    choices = C.region_choices()
+    if name not in choices:
         raise where.error(f"unknown from_name {name!r}", region.id)
-    inventory, owner = C.REGION_CHOICES[name]
+    inventory, owner = choices[name]
     if owner != region.label:
         raise where.error(f"{name} given on a {region.label} region; it belongs to {owner} regions", region.id)
     if value not in label_names(inventory):
@@ -271,6 +272,24 @@ def _need(region: _Region, name: str, where: _Where) -> str:
     return region.choices[name]
 
 
+def _labelled(region: _Region, kind: str, where: _Where) -> dict[str, Any]:
+    """The labelled fields of record `kind` from the region's choices, nested as on disk
+    ({"claim_type": …, "holder": {"type": …}}): every control of `config.region_fields`; a required
+    field without its choice is an error, an optional one is left out."""
+    out: dict[str, Any] = {}
+    for region_field in C.region_fields():
+        if region_field.kind != kind:
+            continue
+        if region_field.control not in region.choices and is_optional(record_kinds()[kind], region_field.path):
+            continue
+        target = out
+        *parents, last = region_field.path.split(".")
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[last] = _need(region, region_field.control, where)
+    return out
+
+
 def _at_most_one(region: _Region, targets: list[str], label: str, where: _Where) -> str | None:
     if len(targets) > 1:
         raise where.error(f"more than one {label!r} relation from this region: {targets}", region.id)
@@ -315,23 +334,27 @@ def results_to_document(results: Any, text: str, document_id: str, text_sha256: 
     for region in regions.values():
         out = links.get(region.id, {})
         if region.label == C.CLAIM:
-            holder_type = _need(region, "holder", where)
+            labelled = _labelled(region, "claim", where)
+            holder_type = labelled["holder"]["type"]
             holder_id = _at_most_one(region, out.get(C.HOLDER, []), C.HOLDER, where)
             if (holder_type == "attribution") != (holder_id is not None):
                 raise where.error(f"holder is {holder_type!r} but the claim has {'a' if holder_id else 'no'} "
                                   "holder relation", region.id, hint="an attribution holder needs exactly one "
                                   "'holder' relation to the attribution cue; the author needs none")
-            claims.append(Claim(region.id, document_id, region.span, _need(region, "claim_type", where),
-                                _need(region, "certainty", where), _need(region, "polarity", where),
-                                Holder(holder_type, holder_id), tuple(region.stance), region.full_note(),
-                                region.id))
+            labelled["holder"]["attribution_id"] = holder_id
+            claims.append(Claim.from_dict({
+                "id": region.id, "document_id": document_id, **region.span.to_dict(), **labelled,
+                "stance": [s.to_dict() for s in region.stance], "note": region.full_note(),
+                "ls_region_id": region.id}))
         elif region.label == C.CUE:
             targets = out.get(C.MODIFIES, [])
             if not targets:
                 raise where.error("cue modifies no claim (add a 'modifies' relation to its claim)", region.id,
                                   region.span.start, region.span.end)
-            cues.append(Cue(region.id, document_id, region.span, _need(region, "cue_kind", where),
-                            _need(region, "cue_type", where), tuple(targets), region.full_note(), region.id))
+            cues.append(Cue.from_dict({
+                "id": region.id, "document_id": document_id, **region.span.to_dict(),
+                **_labelled(region, "cue", where), "claims": list(targets), "note": region.full_note(),
+                "ls_region_id": region.id}))
         elif region.label == C.ATT_CUE:
             source = _at_most_one(region, out.get(C.SOURCE, []), C.SOURCE, where)
             content = _at_most_one(region, out.get(C.CONTENT, []), C.CONTENT, where)
@@ -339,12 +362,13 @@ def results_to_document(results: Any, text: str, document_id: str, text_sha256: 
                 raise where.error("attribution has no content (add a 'content' relation)", region.id,
                                   region.span.start, region.span.end)
             used.update(x for x in (source, content) if x)
-            attributions.append(Attribution(
-                region.id, document_id, regions[source].span if source else None, region.span,
-                regions[content].span, _need(region, "source_type", where), _need(region, "form", where),
-                _need(region, "parc_type", where), _at_most_one(region, out.get(C.PARENT, []), C.PARENT, where),
-                _attribution_note(region, regions[source] if source else None, regions[content]),
-                ls_region_id=region.id))
+            attributions.append(Attribution.from_dict({
+                "id": region.id, "document_id": document_id,
+                "source": regions[source].span.to_dict() if source else None, "cue": region.span.to_dict(),
+                "content": regions[content].span.to_dict(), **_labelled(region, "attribution", where),
+                "parent": _at_most_one(region, out.get(C.PARENT, []), C.PARENT, where),
+                "note": _attribution_note(region, regions[source] if source else None, regions[content]),
+                "ls_region_id": region.id}))
     for region in regions.values():
         if region.label in (C.ATT_SOURCE, C.ATT_CONTENT) and region.id not in used:
             raise where.error(f"{region.label} region belongs to no attribution", region.id,

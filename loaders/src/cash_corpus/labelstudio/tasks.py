@@ -60,10 +60,29 @@ def _relation(from_id: str, to_id: str, label: str) -> dict[str, Any]:
     return {"type": "relation", "from_id": from_id, "to_id": to_id, "direction": "right", "labels": [label]}
 
 
+def field_value(on_disk: dict[str, Any], path: str) -> Any:
+    """The value at a field path ("claim_type", "holder.type") of a record's on-disk form, or None."""
+    value: Any = on_disk
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _labelled_choices(region: dict, record: Claim | Cue | Attribution, kind: str) -> list[dict[str, Any]]:
+    """One per-region choice for every labelled field of the record that has a value (`config.region_fields`)."""
+    on_disk = record.to_dict()
+    out = []
+    for region_field in C.region_fields():
+        if region_field.kind == kind:
+            value = field_value(on_disk, region_field.path)
+            if value is not None:
+                out.append(_choice(region, region_field.control, value))
+    return out
+
+
 def _claim_results(claim: Claim, index: TextIndex, counting: Counting) -> list[dict]:
     region = _region(claim.document_id, claim.id, "span", claim.span, C.CLAIM, index, counting)
-    out = [region, _choice(region, "claim_type", claim.claim_type), _choice(region, "certainty", claim.certainty),
-           _choice(region, "polarity", claim.polarity), _choice(region, "holder", claim.holder.type)]
+    out = [region, *_labelled_choices(region, claim, "claim")]
     seen: set[str] = set()
     for stance in claim.stance:
         if stance.target in seen:
@@ -76,14 +95,12 @@ def _claim_results(claim: Claim, index: TextIndex, counting: Counting) -> list[d
 
 def _cue_results(cue: Cue, index: TextIndex, counting: Counting) -> list[dict]:
     region = _region(cue.document_id, cue.id, "span", cue.span, C.CUE, index, counting)
-    return [region, _choice(region, "cue_kind", cue.kind), _choice(region, "cue_type", cue.cue_type),
-            *_note(region, cue.note)]
+    return [region, *_labelled_choices(region, cue, "cue"), *_note(region, cue.note)]
 
 
 def _attribution_results(att: Attribution, index: TextIndex, counting: Counting) -> list[dict]:
     region = _region(att.document_id, att.id, "cue", att.cue, C.ATT_CUE, index, counting)
-    out = [region, _choice(region, "source_type", att.source_type), _choice(region, "form", att.form),
-           _choice(region, "parc_type", att.parc_type), *_note(region, att.note)]
+    out = [region, *_labelled_choices(region, att, "attribution"), *_note(region, att.note)]
     if att.source is not None:
         out.append(_region(att.document_id, att.id, "source", att.source, C.ATT_SOURCE, index, counting))
     out.append(_region(att.document_id, att.id, "content", att.content, C.ATT_CONTENT, index, counting))
