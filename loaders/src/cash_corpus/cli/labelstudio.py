@@ -114,7 +114,16 @@ def _emit(text_chunks, output: Path | None) -> None:
 
 
 def run_config(args: argparse.Namespace) -> int:
+    """The config for the schema of the corpus root in use; outside any corpus root (and without
+    --root) the packaged schema's, since the config needs no corpus."""
+    from ..errors import UsageError
     from ..labelstudio.config import labeling_config
+    from . import resolve_root
+    try:
+        resolve_root(args)
+    except UsageError:
+        if args.root:
+            raise
     _emit([labeling_config()], args.output)
     return 0
 
