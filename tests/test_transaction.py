@@ -201,10 +201,10 @@ def test_add_refuses_a_record_the_corpus_would_reject_and_writes_nothing(corpus_
     source = tmp_path / "x.txt"
     source.write_text("Title\nBody.\n", encoding="utf-8")
     before = tree(corpus_root)
-    assert main(["--root", str(corpus_root), "add", str(source), "--title", "T", "--id", "x",
-                 "--language", "not a tag!"]) == 1
+    # An empty title passes every argument check; only validating the corpus as it would be catches it.
+    assert main(["--root", str(corpus_root), "add", str(source), "--title", "", "--id", "x"]) == 1
     err = capsys.readouterr().err
-    assert "nothing was written" in err
+    assert "nothing was written" in err and "documents.jsonl" in err
     assert tree(corpus_root) == before
 
 
@@ -275,3 +275,30 @@ def test_paths_outside_the_root_or_in_the_state_folder_are_refused(corpus_root):
         for bad in ("../x", "/etc/passwd", "a/../../x", ".cash/lock", "", "a//b"):
             with pytest.raises(CashError):
                 txn.write_text(bad, "x")
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["--language", "not a tag!"], "invalid --language"),
+    (["--id", "a\n"], "invalid document id"),
+    (["--id", "con"], "invalid document id"),
+])
+def test_add_refuses_bad_arguments_before_taking_the_lock(corpus_root, tmp_path, capsys, argv, expected):
+    source = tmp_path / "x.txt"
+    source.write_text("Title\nBody.\n", encoding="utf-8")
+    before = tree(corpus_root)
+    args = ["--root", str(corpus_root), "add", str(source), "--title", "T"]
+    if "--id" not in argv:
+        args += ["--id", "x"]
+    assert main(args + argv) == 2
+    assert expected in capsys.readouterr().err
+    assert tree(corpus_root) == before
+
+
+def test_add_refuses_control_characters_in_the_text(corpus_root, tmp_path, capsys):
+    source = tmp_path / "x.txt"
+    source.write_bytes(b"Title\nBody \x1b[31mred\x00.\n")
+    before = tree(corpus_root)
+    assert main(["--root", str(corpus_root), "add", str(source), "--title", "T", "--id", "x"]) != 0
+    err = capsys.readouterr().err
+    assert "control character" in err and "\x1b" not in err
+    assert tree(corpus_root) == before

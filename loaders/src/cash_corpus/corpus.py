@@ -130,6 +130,9 @@ def add_document(root: Path, source: Path, *, title: str, doc_id: str | None = N
     text = decode_text(data, str(source))
     if not text.strip():
         raise CashError("document is empty", Location(file=str(source)))
+    from .validation.inputs import require_clean_text, require_language  # validation imports this module
+    require_clean_text(text, source)
+    require_language(language)
     digest = sha256_bytes(data)
     doc_id = doc_id or slug(title)
     if not is_valid_document_id(doc_id):

@@ -54,16 +54,12 @@ def is_release_path(rel: str) -> bool:
 
 
 def release_files(root: Path) -> list[str]:
-    """Relative POSIX paths of every file in the release folders, sorted, hidden files skipped."""
+    """Relative POSIX paths of every file in the release folders, sorted, hidden files skipped.
+    A symlink, FIFO or device on the way is refused (a located error), never followed."""
+    from .transaction import iter_regular_files
     files = []
     for folder in RELEASE_FOLDERS:
-        base = root / folder
-        if not base.exists():
-            continue
-        for path in base.rglob("*"):
-            rel = path.relative_to(root).as_posix()
-            if path.is_file() and is_release_path(rel):
-                files.append(rel)
+        files += [rel for rel in iter_regular_files(Path(root), folder) if is_release_path(rel)]
     return sorted(files)
 
 

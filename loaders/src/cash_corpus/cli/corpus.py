@@ -10,6 +10,7 @@ from ..corpus import Corpus, add_document, rezone_document
 from ..errors import CashError, Location, UsageError
 from ..manifest import NEXT_STEP_HINT, compute_manifest, manifest_differences, read_manifest, read_release_records, seal
 from ..paths import CorpusPaths
+from ..validation.inputs import read_zone_overrides
 
 
 def register(subparsers) -> None:
@@ -52,20 +53,10 @@ def register(subparsers) -> None:
     manifest.set_defaults(handler=run_manifest)
 
 
-def _read_zone_overrides(path: Path) -> dict[int, str]:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UsageError(f"cannot read zones file: {exc}", Location(file=str(path))) from exc
-    if not isinstance(raw, dict) or not all(str(k).isdigit() and isinstance(v, str) for k, v in raw.items()):
-        raise UsageError('zones file must be an object {"LINE": "zone_type"}', Location(file=str(path)))
-    return {int(k): v for k, v in raw.items()}
-
-
 def run_add(args: argparse.Namespace) -> int:
     from . import resolve_root
     root = resolve_root(args)
-    overrides = _read_zone_overrides(args.zones) if args.zones else None
+    overrides = read_zone_overrides(args.zones) if args.zones else None
     meta = add_document(root, args.file, title=args.title, doc_id=args.doc_id, genre=args.genre,
                         language=args.language, outlet=args.outlet, outlet_evidence=args.outlet_evidence,
                         date_inferred=args.date_inferred, date_evidence=args.date_evidence,
@@ -76,7 +67,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_zones(args: argparse.Namespace) -> int:
     from . import resolve_root
-    structure = rezone_document(resolve_root(args), args.doc_id, _read_zone_overrides(args.zones))
+    structure = rezone_document(resolve_root(args), args.doc_id, read_zone_overrides(args.zones))
     print(f"{args.doc_id}: {len(structure.zones)} zones, {len(structure.sentences)} sentences, "
           f"{len(structure.tokens)} tokens")
     return 0
