@@ -93,3 +93,45 @@ def test_document_records_come_in_canonical_order():
         cues=(Cue("h1", "d", span(1, 2), "hedge", "modal", ("c1",)),),
         attributions=(Attribution("a1", "d", None, span(0, 1), span(1, 2), "unnamed", "indirect", "assertion"),))
     assert [r.get("id", r["record"]) for r in doc.records()] == ["document", "a1", "c1", "c2", "h1"]
+
+
+def test_schema_properties_the_dataclasses_do_not_name_round_trip_byte_for_byte(tmp_path):
+    """A labelled field added to the schema (here claim.scope, cue.strength, document.topic) is kept
+    in `extra`, written back in place, and takes part in equality; without it nothing changes."""
+    import json
+    from dataclasses import replace
+    from pathlib import Path
+
+    from cash_corpus import schema
+    from cash_corpus.jsonl import dumps_line
+    from cash_corpus.layers import document_from_records
+
+    repo = Path(__file__).resolve().parents[1]
+    extended = json.loads((repo / "schema" / "cash.schema.json").read_text(encoding="utf-8"))
+    defs = extended["$defs"]
+    defs["claim"]["properties"]["scope"] = {"type": "string"}
+    defs["cue"]["properties"]["strength"] = {"type": "string"}
+    defs["document_record"]["properties"]["topic"] = {"type": "string"}
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "cash.schema.json").write_text(json.dumps(extended), encoding="utf-8")
+    document = {"record": "document", "document_id": "d1", "text_sha256": "0" * 64, "document_stance": [],
+                "topic": "missiles"}
+    claim = {"record": "claim", "id": "c1", "document_id": "d1", "start": 0, "end": 2, "text": "\U0001d400b",
+             "claim_type": label_names("claim_type")[0], "certainty": label_names("certainty")[0],
+             "polarity": label_names("claim_polarity")[0], "holder": {"type": "author", "attribution_id": None},
+             "stance": [], "scope": "global", "note": "n"}
+    cue = {"record": "cue", "id": "q1", "document_id": "d1", "start": 0, "end": 1, "text": "\U0001d400",
+           "kind": label_names("cue_kind")[0], "cue_type": label_names("cue_type")[0], "claims": ["c1"],
+           "strength": "weak"}
+    try:
+        schema.use_corpus_schema(tmp_path)
+        parsed = document_from_records([document, claim, cue])
+        assert parsed.claims[0].extra == (("scope", "global"),) and parsed.cues[0].extra == (("strength", "weak"),)
+        assert parsed.extra == (("topic", "missiles"),)
+        assert [dumps_line(r) for r in parsed.records()] == [dumps_line(r) for r in (document, claim, cue)]
+        assert replace(parsed.claims[0], extra=(("scope", "local"),)) != parsed.claims[0]
+        assert replace(parsed.claims[0], extra=()) != parsed.claims[0]
+    finally:
+        schema.use_corpus_schema(None)
+    plain = Claim.from_dict({key: value for key, value in claim.items() if key != "scope"})
+    assert plain.extra == () and "scope" not in plain.to_dict()
