@@ -55,21 +55,28 @@ def _summary(parts: list[tuple[str, str]]) -> str:
     return "; ".join(f"{name}: {value}" for name, value in parts)
 
 
+def _extra_fields(record: Claim | Cue | Attribution) -> list[tuple[str, str]]:
+    """Labelled fields the schema has and the record dataclass does not name (`records.extra`)."""
+    return [(name.replace("_", " "), str(value)) for name, value in record.extra]
+
+
 def claim_fields(claim: Claim) -> list[tuple[str, str]]:
     holder = "author" if claim.holder.attribution_id is None else f"source of {claim.holder.attribution_id}"
     stance = ", ".join(f"{s.target} {s.polarity}" for s in claim.stance) or "none"
     return [("type", claim.claim_type), ("certainty", claim.certainty), ("polarity", claim.polarity),
-            ("holder", holder), ("stance", stance)]
+            ("holder", holder), ("stance", stance), *_extra_fields(claim)]
 
 
 def cue_fields(cue: Cue) -> list[tuple[str, str]]:
-    return [("kind", cue.kind), ("cue type", cue.cue_type), ("bears on", ", ".join(cue.claims) or "none")]
+    return [("kind", cue.kind), ("cue type", cue.cue_type), ("bears on", ", ".join(cue.claims) or "none"),
+            *_extra_fields(cue)]
 
 
 def attribution_fields(attribution: Attribution) -> list[tuple[str, str]]:
     return [("source", attribution.source.text if attribution.source else "implicit (no source span)"),
             ("cue", attribution.cue.text), ("source type", attribution.source_type), ("form", attribution.form),
-            ("PARC type", attribution.parc_type), ("nested in", attribution.parent or "top level")]
+            ("PARC type", attribution.parc_type), ("nested in", attribution.parent or "top level"),
+            *_extra_fields(attribution)]
 
 
 def structure_marks(structure: Structure | None) -> list[Mark]:
