@@ -174,3 +174,27 @@ def test_agreement_reports_the_new_field(extended):
     assert NEW_LABEL in report["spans"]["claims"]["by_label"]["claim_type"]
     table = cash(root, "agreement", "gold", "pass-c").stdout
     assert f"claims.{NEW_FIELD}" in table
+
+
+def test_label_studio_tasks_carry_the_new_field_and_the_importer_reads_it_back(extended):
+    from cash_corpus import schema
+    from cash_corpus.corpus import Corpus
+    from cash_corpus.labelstudio.importer import _Where, results_to_document
+    from cash_corpus.labelstudio.tasks import document_results
+    from cash_corpus.layers import iter_documents
+    root, claim = extended
+    try:
+        schema.use_corpus_schema(root)
+        corpus = Corpus.at(root)
+        doc = next(d for d in iter_documents(corpus.paths.layer_path("gold")) if d.document_id == claim["document_id"])
+        text = corpus.text(doc.document_id)
+        results = document_results(doc, text)
+        assert {"choices": ["global"]}.items() <= next(
+            r["value"] for r in results if r.get("from_name") == NEW_FIELD).items()
+        back = results_to_document(results, text, doc.document_id, doc.text_sha256, _Where("export.json", "1"))
+    finally:
+        schema.use_corpus_schema(None)
+    imported = {(c.span.start, c.span.end): c for c in back.claims}
+    edited = imported[(claim["start"], claim["end"])]
+    assert (edited.claim_type, edited.extra) == (NEW_LABEL, ((NEW_FIELD, "global"),))
+    assert sum(1 for c in back.claims if c.extra) == 1
