@@ -54,3 +54,26 @@ def small_corpus(empty_corpus: Path, tmp_path: Path) -> Path:
     source.write_text(NON_BMP_TEXT, encoding="utf-8")
     add_document(empty_corpus, source, title="Missiles 🚀 and 𝔸lliances", doc_id="non-bmp")
     return empty_corpus
+
+
+# Debian's Chromium, driven by Playwright (never a downloaded browser). One Playwright driver per
+# test process: the sync API refuses a second one while another is open in the same thread, so
+# every browser test (the viewer's and the Label Studio editor's) shares this session fixture.
+CHROMIUM = Path(os.environ.get("CASH_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium for the whole session; a missing browser fails (never skips)."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"no Chromium at {CHROMIUM}: install the Debian package `chromium` (.ci/run does); "
+                    "the browser tests never download a browser")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -12,15 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("CASH_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 LOAD_TIMEOUT_MS = 60_000
 
 # Where the editor puts a text's character at: the bounding box of the code points `needle` covers.
@@ -67,31 +62,23 @@ _HIGHLIGHTS_JS = """() => {
 
 
 @pytest.fixture(scope="session")
-def browser_context(label_studio_server, tmp_path_factory):  # noqa: F811  (fixture from ls_server)
-    """One Chromium, logged in to the test server as the test user."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: install the Debian package (apt-get install chromium); "
-                    "the browser tests never download a browser")
-    from playwright.sync_api import sync_playwright
-
+def browser_context(label_studio_server, chromium, tmp_path_factory):  # noqa: F811  (fixture from ls_server)
+    """A context of the session's Chromium (conftest), logged in to the test server as the test user."""
     from ls_server import PASSWORD, USERNAME
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1600, "height": 1000})
-        context.set_default_timeout(LOAD_TIMEOUT_MS)
-        page = context.new_page()
-        with editor_page(page, label_studio_server, "login"):
-            page.goto(f"{label_studio_server.url}/user/login/")
-            page.fill('input[name="email"]', USERNAME)
-            page.fill('input[name="password"]', PASSWORD)
-            page.click('button[type="submit"], input[type="submit"]')
-            page.wait_for_url(re.compile(r".*/(projects|)/?$|.*/projects/.*"))
-        page.close()
-        try:
-            yield context
-        finally:
-            context.close()
-            browser.close()
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+    context.set_default_timeout(LOAD_TIMEOUT_MS)
+    page = context.new_page()
+    with editor_page(page, label_studio_server, "login"):
+        page.goto(f"{label_studio_server.url}/user/login/")
+        page.fill('input[name="email"]', USERNAME)
+        page.fill('input[name="password"]', PASSWORD)
+        page.click('button[type="submit"], input[type="submit"]')
+        page.wait_for_url(re.compile(r".*/(projects|)/?$|.*/projects/.*"))
+    page.close()
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 @contextlib.contextmanager

@@ -14,16 +14,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright import sync_api as playwright_api
 
 from cash_corpus.view import build_site, make_server
 
 from view_helpers import DOC_ID, expected_fragments, make_view_corpus
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 # For each annotation element key of one layer panel: the text of its fragments, concatenated in
 # document order (a crossing span is split into fragments; nesting puts inner text inside outer).
@@ -39,13 +35,9 @@ FRAGMENT_TEXTS = """(layer) => {
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.fail("Chromium not found at /usr/bin/chromium: install the Debian package `chromium` (.ci/run does)")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+def browser(chromium):
+    """The session's Chromium (conftest): one Playwright driver per process."""
+    return chromium
 
 
 class Site:

@@ -50,7 +50,6 @@ def run_predict(args: argparse.Namespace) -> int:
 def run_baselines(args: argparse.Namespace) -> int:
     from ..baselines import BLOCK, baselines_table, leave_one_document_out
     from ..generated import replace_marked
-    from ..jsonl import atomic_writer
     from . import resolve_root
     root = resolve_root(args)
     results = leave_one_document_out(root, args.layer)
@@ -59,14 +58,15 @@ def run_baselines(args: argparse.Namespace) -> int:
         return 0
     table = baselines_table(results)
     if args.write:
-        for name in BLOCK_FILES:
-            path = root / name
-            current = path.read_text(encoding="utf-8")
-            wanted = replace_marked(current, BLOCK, table)
-            if wanted != current:
-                with atomic_writer(path) as handle:
-                    handle.write(wanted)
-                print(f"wrote {path}")
+        from ..transaction import corpus_transaction
+        with corpus_transaction(root, "baselines --write") as txn:
+            for name in BLOCK_FILES:
+                path = root / name
+                current = path.read_text(encoding="utf-8")
+                wanted = replace_marked(current, BLOCK, table)
+                if wanted != current:
+                    txn.write_text(name, wanted)
+                    print(f"wrote {path}")
         return 0
     print(table)
     return 0
