@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..validation import errors, format_finding, validate_paths, validate_root
 from ..validation.findings import WARNING
+from .cluster import add_cluster_options, cluster_client, wants_cluster
 
 
 def register(subparsers) -> None:
@@ -22,12 +23,20 @@ def register(subparsers) -> None:
                         help="a layer file, an annotations folder or a corpus root (default: the whole corpus root)")
     parser.add_argument("--json", action="store_true", help="print a JSON object with every finding instead")
     parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    add_cluster_options(parser)
     parser.set_defaults(handler=run_validate)
 
 
 def run_validate(args: argparse.Namespace) -> int:
     from . import resolve_root
-    if args.paths:
+    if args.paths and wants_cluster(args):
+        from ..errors import UsageError
+        raise UsageError("--scheduler/--workers validate a whole corpus root; drop the PATH arguments")
+    if wants_cluster(args):
+        from ..distributed import validate_on_cluster
+        with cluster_client(args) as client:
+            findings = validate_on_cluster(resolve_root(args), client)
+    elif args.paths:
         root = args.root.resolve() if args.root else _optional_root()
         findings = validate_paths(args.paths, root)
     else:
