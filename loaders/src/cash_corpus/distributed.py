@@ -36,6 +36,7 @@ from typing import Any
 import dask
 
 from .errors import CashError, Location, UsageError
+from .jsonl import loads_line
 from .layers import document_from_records, read_header
 from .paths import CorpusPaths
 from .records import DocumentAnnotations, Structure
@@ -107,7 +108,7 @@ def layer_blocks(path: Path, known_ids: set[str]) -> dict[str, tuple[int, int]]:
 
 def parse_block(data: bytes, path: str) -> DocumentAnnotations:
     """One document's block of a layer file (its document line, then its annotations) as a record."""
-    return document_from_records((json.loads(line) for line in data.splitlines() if line.strip()), path)
+    return document_from_records((loads_line(line) for line in data.splitlines() if line.strip()), path)
 
 
 def run_shard(job: ShardJob) -> ShardResult:
@@ -124,9 +125,9 @@ def run_shard(job: ShardJob) -> ShardResult:
         for doc_id, doc_offset, structure_offset, block in zip(job.doc_ids, job.doc_offsets, job.structure_offsets,
                                                                job.layer_blocks):
             documents.seek(doc_offset)
-            metadata = json.loads(documents.readline())
+            metadata = loads_line(documents.readline())
             structures.seek(structure_offset)
-            structure = Structure.from_dict(json.loads(structures.readline()))
+            structure = Structure.from_dict(loads_line(structures.readline()))
             text, digest = checked_text(paths, doc_id, metadata, structure)
             annotations = None
             if block is not None:

@@ -9,12 +9,24 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+
+import orjson
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, IO
 
 from .errors import CashError, Location
+
+
+def loads_line(raw: bytes) -> Any:
+    """One JSON value from a line's bytes, exactly as `json.loads` reads it: orjson for the common
+    clean line (several times faster), `json` for anything orjson refuses (NaN, integers beyond 64
+    bits, lone surrogates…), so what is accepted and every error stay those of the json module."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -24,7 +36,7 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             if not line.strip():
                 continue
             try:
-                value = json.loads(line)
+                value = _loads_text(line)
             except json.JSONDecodeError as exc:
                 raise CashError(f"malformed JSON: {exc.msg} at column {exc.colno}",
                                 Location(file=str(path), line=number)) from exc
@@ -32,6 +44,14 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 raise CashError(f"expected a JSON object, got {type(value).__name__}",
                                 Location(file=str(path), line=number))
             yield number, value
+
+
+def _loads_text(line: str) -> Any:
+    """`json.loads(line)`, through orjson when it accepts the line (see `loads_line`)."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
 
 
 def dumps_line(obj: Any) -> str:

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from ..corpus import decode_text, sha256_bytes
 from ..errors import CashError, Location, UsageError
+from ..jsonl import loads_line
 from ..layers import iter_documents, layer_names, read_header
 from ..paths import CorpusPaths
 from ..records import DocumentAnnotations, Span, Structure
@@ -106,7 +107,7 @@ def line_offsets(path: Path, key: str) -> dict[str, int]:
             number += 1
             if line.strip():
                 try:
-                    value = json.loads(line)[key]
+                    value = loads_line(line)[key]
                 except (json.JSONDecodeError, KeyError, TypeError) as exc:
                     raise CashError(f"cannot read {key!r} from this line: {exc}",
                                     Location(file=str(path), line=number)) from exc
@@ -119,7 +120,7 @@ def line_offsets(path: Path, key: str) -> dict[str, int]:
 
 def read_record_at(handle, offset: int) -> dict[str, Any]:
     handle.seek(offset)
-    return json.loads(handle.readline())
+    return loads_line(handle.readline())
 
 
 def check_span(span: Span, text: str, where: Location) -> None:
