@@ -113,9 +113,9 @@ def parse_block(data: bytes, path: str) -> DocumentAnnotations:
 
 def run_shard(job: ShardJob) -> ShardResult:
     """The per-shard build as a task: read this shard's documents, write its five Parquet files."""
-    from .hf.build import check_annotations, checked_text, config_name, encode_rows, parquet_bytes, shard_file_name
+    from .hf.build import check_annotations, checked_text, config_name, config_table, parquet_bytes, shard_file_name
     from .hf.features import CONFIG_KINDS
-    from .hf.rows import DocumentInput, shard_rows
+    from .hf.rows import DocumentInput
     root = Path(job.root)
     paths = CorpusPaths(root)
     layer_path = paths.layer_path(job.layer)
@@ -137,7 +137,7 @@ def run_shard(job: ShardJob) -> ShardResult:
             inputs.append(DocumentInput(metadata, text, structure, job.layer, annotations))
     files = []
     for kind in CONFIG_KINDS:
-        table = encode_rows(kind, shard_rows(kind, inputs))
+        table = config_table(kind, inputs)
         data = parquet_bytes(table)
         rel = f"data/{config_name(kind, job.layer)}/{shard_file_name(job.index, job.count)}"
         target = Path(job.out) / rel
