@@ -190,3 +190,15 @@ def test_cli_runs_on_an_existing_cluster(tmp_path, cluster_client, capsys):
     on_cluster = json.loads(capsys.readouterr().out)
     assert main(["--root", str(root), "validate", "--json"]) == 1
     assert json.loads(capsys.readouterr().out) == on_cluster
+
+
+def test_build_on_a_cluster_refuses_an_invalid_corpus_with_the_same_findings(tmp_path, cluster_client):
+    from cash_corpus.distributed import build_on_cluster
+    from cash_corpus.transaction import RefusedChange
+    from cash_corpus.validation import errors
+    root = corrupted_corpus(tmp_path / "c")
+    expected = errors(validate_root(root))
+    with pytest.raises(RefusedChange) as refused:
+        build_on_cluster(root, SHARD_SIZE, cluster_client)
+    assert refused.value.findings == expected
+    assert not (root / "data").exists() and not (root / "README.md").exists()

@@ -232,13 +232,17 @@ def validate_on_cluster(root: Path, client) -> list:
 
 def build_on_dask(root: Path, shard_size: int, *, scheduler: Any = DEFAULT_SCHEDULER,
                   num_workers: int | None = None):
-    """`cash build` with one Dask task per (layer, shard): `hf.publish.write_build` with the Dask engine,
-    so the validation first, the card, Croissant and the one commit step are the single-process ones."""
+    """`cash build` with one Dask task per (layer, shard): `hf.publish.write_build` with the Dask engine
+    and the validation before it on the same workers (`validate_on_dask`, same findings); the card,
+    Croissant and the one commit step are the single-process ones."""
     from .hf.publish import write_build
 
     def engine(root_path: Path, size: int, txn):
         return stage_shards_on_dask(root_path, size, txn, scheduler=scheduler, num_workers=num_workers)
-    return write_build(root, shard_size, engine=engine)
+
+    def validate(view: Path) -> list:
+        return validate_on_dask(view, scheduler=scheduler, num_workers=num_workers)
+    return write_build(root, shard_size, engine=engine, validate=validate)
 
 
 def stage_shards_on_dask(root: Path, shard_size: int, txn, *, scheduler: Any = DEFAULT_SCHEDULER,

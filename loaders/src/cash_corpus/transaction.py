@@ -413,12 +413,16 @@ class Transaction:
                 _link(self.stage / rel, target)
         return view
 
-    def require_valid(self) -> None:
-        """Refuse (RefusedChange) unless the corpus as it would be with the changes staged so far validates."""
+    def require_valid(self, validate=None) -> None:
+        """Refuse (RefusedChange) unless the corpus as it would be with the changes staged so far validates.
+
+        `validate(root) -> findings` is `validation.validate_root` unless given (e.g. the same
+        checks run on a Dask cluster, `distributed.validate_on_dask`)."""
         key = self._validated_key()
         if self._validated == key:
             return
         from .validation import errors, validate_root
+        validate_root = validate or validate_root
         if self._touches_validated():
             findings = validate_root(self.view())
             shutil.rmtree(self.folder / "view", ignore_errors=True)
