@@ -18,6 +18,7 @@ from ..schema import LABEL_SETS, is_supported_schema_version
 from .findings import Finding, finding
 from .reading import iter_lines, read_json_file
 from .shapes import schema_findings
+from .textcache import TextCache
 
 SEMVER_KEYS = ("version", "schema_version")
 
@@ -54,11 +55,12 @@ def check_schema_file(path: Path, file: str) -> Iterator[Finding]:
                           hint="label inventories drive validation, Label Studio and the guidelines")
 
 
-def check_corpus(paths: CorpusPaths, display) -> Iterator[Finding]:
-    """All corpus-level findings; `display(path)` gives the file name to report."""
+def check_corpus(paths: CorpusPaths, display, texts: TextCache | None = None) -> Iterator[Finding]:
+    """All corpus-level findings; `display(path)` gives the file name to report. Each raw text read
+    (and found UTF-8) is offered to `texts`, so the layer checks need not read it again."""
     yield from _corpus_info(paths, display)
     facts: dict[str, _DocumentFacts] = {}
-    yield from _documents(paths, display, facts)
+    yield from _documents(paths, display, facts, texts)
     yield from _orphan_texts(paths, display, facts)
     yield from _structures(paths, display, facts)
     documents_file = display(paths.documents)
@@ -90,7 +92,8 @@ def _corpus_info(paths: CorpusPaths, display) -> Iterator[Finding]:
                           hint="upgrade cash-corpus")
 
 
-def _documents(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -> Iterator[Finding]:
+def _documents(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts],
+               texts: TextCache | None = None) -> Iterator[Finding]:
     file = display(paths.documents)
     if not paths.documents.is_file():
         yield finding("file-missing", "file missing", file=file)
@@ -112,10 +115,11 @@ def _documents(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) ->
         sha = record.get("sha256") if isinstance(record.get("sha256"), str) else ""
         length = record.get("length") if isinstance(record.get("length"), int) else -1
         facts[doc_id] = fact = _DocumentFacts(number, sha, length)
-        yield from _text(paths, display, doc_id, fact, where)
+        yield from _text(paths, display, doc_id, fact, where, texts)
 
 
-def _text(paths: CorpusPaths, display, doc_id: str, fact: _DocumentFacts, where: dict[str, Any]) -> Iterator[Finding]:
+def _text(paths: CorpusPaths, display, doc_id: str, fact: _DocumentFacts, where: dict[str, Any],
+          texts: TextCache | None = None) -> Iterator[Finding]:
     """The raw text exists, is UTF-8, and matches its recorded sha256 and length (read once).
 
     The text's real length replaces the recorded one in `fact`: structure offsets are checked
@@ -141,6 +145,8 @@ def _text(paths: CorpusPaths, display, doc_id: str, fact: _DocumentFacts, where:
         yield finding("text-length-mismatch", "raw text length (code points) differs from documents.jsonl",
                       found=str(len(text)), expected=str(length), **where)
     fact.length = len(text)
+    if texts is not None:
+        texts.keep(doc_id, text)
 
 
 def _orphan_texts(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -> Iterator[Finding]:
