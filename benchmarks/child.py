@@ -10,8 +10,8 @@ Modes:
 - `floor ROOT`, `validate ROOT`, `build ROOT SHARD_SIZE [--workers N]` (the floor, `cash validate`,
   `cash build`; with --workers the build and validation run on a dask.distributed LocalCluster):
   `--repeat K` runs the job K times and reports the best time; peak RSS is the whole process's
-  high-water mark (imports included: what a user's `cash` process needs), plus the cluster workers'
-  own peaks when there are workers.
+  high-water mark since exec (imports included: what a user's `cash` process needs), plus the
+  cluster workers' own peaks, summed, when there are workers.
 """
 
 from __future__ import annotations
@@ -36,8 +36,11 @@ def reset_peak_rss() -> bool:
 
 
 def peak_rss_bytes(reset: bool) -> int:
-    if reset:
-        for line in Path("/proc/self/status").read_text().splitlines():
+    """VmHWM: this process's resident high-water mark since exec (or since the reset). Not
+    `ru_maxrss`, which Linux carries over exec from the parent (run.py holds a whole corpus)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) * 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
