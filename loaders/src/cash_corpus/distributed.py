@@ -44,7 +44,7 @@ from .schema import is_supported_schema_version
 
 DEFAULT_SCHEDULER = "processes"
 SCHEDULERS = ("processes", "threads", "synchronous")
-LAYER_CHUNK_BYTES = 32 * 2**20  # a layer is split so that each validation task reads about this much
+LAYER_CHUNK_BYTES = 256 * 2**20  # a layer is split into about one chunk per worker, more only past this size
 DOCUMENT_LINE_PREFIX = b'{"record": "document"'
 
 
@@ -112,7 +112,14 @@ def parse_block(data: bytes, path: str) -> DocumentAnnotations:
 
 
 def run_shard(job: ShardJob) -> ShardResult:
-    """The per-shard build as a task: read this shard's documents, write its five Parquet files."""
+    """The per-shard build as a task: read this shard's documents, write its five Parquet files
+    (with the cyclic GC paused, as the single-process build does: same reason, `hf.build.gc_paused`)."""
+    from .hf.build import gc_paused
+    with gc_paused():
+        return _run_shard(job)
+
+
+def _run_shard(job: ShardJob) -> ShardResult:
     from .hf.build import check_annotations, checked_text, config_name, config_table, parquet_bytes, shard_file_name
     from .hf.features import CONFIG_KINDS
     from .hf.rows import DocumentInput
