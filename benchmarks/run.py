@@ -5,16 +5,24 @@
     python benchmarks/run.py --sizes 1000 10000 --out /tmp/B.md
 
 Figures per size (corpora from `cash synth`, seed fixed):
-- validate: `validation.validate_root` (what `cash validate` runs) vs per-record `jsonschema`
-  validation of the same records (documents, structure, layer lines) with the schema's own validators;
-- build: `hf.publish.write_build` (what `cash build` runs) time, relative to the smallest size's build
-  time x the size ratio (linear growth means ratio = size ratio); plus the Dask build vs one process;
+- floor (benchmarks/floor.py): orjson over every JSON/JSONL file `cash validate` reads with the cyclic
+  GC paused, plus reading every raw text; nothing checked. validate/floor and build/floor are the
+  main figures (goals ≤ 3× and ≤ 5×);
+- validate: `validation.validate_root` (what `cash validate` runs) / floor; also vs per-record
+  `jsonschema` validation of the same records (documents, structure, layer lines), and on a
+  dask.distributed LocalCluster (127.0.0.1, --workers processes) vs one process;
+- build: `hf.publish.write_build` (what `cash build` runs, from scratch) / floor, and relative to the
+  smallest size's build time x the size ratio (linear growth means ratio = size ratio); plus the Dask
+  build on a LocalCluster with 1 and --workers worker processes vs one process (same fingerprint);
+- floor, validate and build each run in a fresh interpreter (benchmarks/child.py), best of 3 up to 10k
+  documents, 1 run above; peak RSS = that process's high-water mark (imports included; plus the Dask
+  workers' own peaks, summed, where there are workers); goal < 2 GiB;
 - load_dataset cold (empty cache) and warm (same cache) vs `pyarrow.parquet.read_table` of the same files;
 - ls import: `labelstudio.importer.import_export` vs `label_studio_sdk.converter` JSON -> JSON_MIN, each in
   a fresh interpreter (benchmarks/child.py); peak memory = the import process's peak RSS during the job
   (high-water mark reset after the imports) minus that of an idle interpreter with the same imports,
   compared with the export file's size.
-Wall-clock times are `time.perf_counter()`; one run each (no repeats), on the machine named in the file.
+Wall-clock times are `time.perf_counter()`, on the machine named in the file, with its load averages.
 """
 
 from __future__ import annotations
@@ -95,48 +103,83 @@ def jsonschema_baseline(root: Path) -> int:
     return count
 
 
-def bench_validate(size: int, root: Path, baseline_limit: int) -> Row:
-    from cash_corpus.validation import errors, validate_root
-    ours, findings = timed(validate_root, root)
+def corpus_child(mode: str, root: Path, *extra: str, repeat: int = 1, workers: int | None = None) -> dict:
+    """floor / validate / build of `root` in a fresh interpreter (benchmarks/child.py): best of `repeat`."""
+    args = [mode, str(root), *extra, "--repeat", str(repeat)]
+    if workers:
+        args += ["--workers", str(workers)]
+    return child(*args)
+
+
+def peak(result: dict) -> str:
+    own = mib(result["peak_rss_bytes"])
+    workers = result.get("worker_peak_rss_bytes")
+    return own if workers is None else f"{own} + workers {mib(workers)}"
+
+
+def bench_floor(size: int, root: Path, repeat: int) -> tuple[list[Row], dict]:
+    """The floor: orjson over every file `cash validate` reads (GC paused) plus reading every raw text."""
+    floor = corpus_child("floor", root, repeat=repeat)
+    rows = [Row(size, f"floor: parse every JSON/JSONL file (orjson, GC paused) + read every text; "
+                f"peak RSS {peak(floor)}", seconds(floor["seconds"]), seconds(floor["seconds"]), 1.0,
+                "(baseline)", "—")]
+    return rows, floor
+
+
+def bench_validate(size: int, root: Path, baseline_limit: int, floor: dict, repeat: int,
+                   workers: int) -> list[Row]:
+    ours = corpus_child("validate", root, repeat=repeat)
+    rows = [Row(size, f"validate / floor (cash validate; peak RSS {peak(ours)})", seconds(ours["seconds"]),
+                seconds(floor["seconds"]), ours["seconds"] / floor["seconds"], "≤ 3×",
+                verdict(ours["seconds"] / floor["seconds"], at_most=3)),
+            Row(size, "validate: peak RSS vs 2 GiB", mib(ours["peak_rss_bytes"]), mib(2 * 2**30),
+                ours["peak_rss_bytes"] / 2**31, "< 1× (2 GiB)", verdict(ours["peak_rss_bytes"] / 2**31, at_most=1))]
+    on_dask = corpus_child("validate", root, repeat=1, workers=workers)
+    same = on_dask["value"] == ours["value"]
+    rows.append(Row(size, f"validate on a dask.distributed LocalCluster, {workers} worker processes "
+                    f"(same findings: {'yes' if same else 'NO'}; peak RSS {peak(on_dask)})", seconds(on_dask["seconds"]),
+                    seconds(ours["seconds"]), on_dask["seconds"] / ours["seconds"],
+                    "info (vs one process); must be identical", "yes" if same else "no"))
     if size > baseline_limit:
-        if errors(findings):
-            raise SystemExit(f"synthetic corpus of {size} documents is not valid: {len(errors(findings))} findings")
-        return Row(size, "validate (jsonschema baseline not run at this size: see notes)", seconds(ours),
-                   "not run", None, "≥ 20×", "not measured")
+        rows.append(Row(size, "validate: speed-up over per-record jsonschema (baseline not run at this size)",
+                        seconds(ours["seconds"]), "not run", None, "info", "not measured"))
+        return rows
+    from cash_corpus.validation import errors, validate_root
     base, base_errors = timed(jsonschema_baseline, root)
-    if errors(findings) or base_errors:
-        raise SystemExit(f"synthetic corpus of {size} documents is not valid: {len(errors(findings))} findings, "
-                         f"{base_errors} jsonschema errors")
-    speedup = base / ours
-    return Row(size, "validate: speed-up over per-record jsonschema", seconds(ours), seconds(base), speedup,
-               "≥ 20×", verdict(speedup, at_least=20))
+    if base_errors:
+        raise SystemExit(f"synthetic corpus of {size} documents is not valid: {base_errors} jsonschema errors")
+    speedup = base / ours["seconds"]
+    rows.append(Row(size, "validate: speed-up over per-record jsonschema", seconds(ours["seconds"]), seconds(base),
+                    speedup, "info (was ≥ 20×)", "—"))
+    return rows
 
 
-def bench_build(size: int, root: Path, shard_size: int, first: tuple[int, float] | None) -> tuple[list[Row], float]:
-    from cash_corpus.distributed import build_on_dask
-    from cash_corpus.hf.publish import write_build
-    ours, outcome = timed(write_build, root, shard_size)
-    rows = []
-    rate = f"{size / ours:,.0f} docs/s"
+def bench_build(size: int, root: Path, shard_size: int, first: tuple[int, float] | None, floor: dict,
+                workers: int) -> tuple[list[Row], float]:
+    ours = corpus_child("build", root, str(shard_size))
+    build = ours["seconds"]
+    rows = [Row(size, f"build / floor (cash build; peak RSS {peak(ours)})", seconds(build),
+                seconds(floor["seconds"]), build / floor["seconds"], "≤ 5×", verdict(build / floor["seconds"], at_most=5)),
+            Row(size, "build: peak RSS vs 2 GiB", mib(ours["peak_rss_bytes"]), mib(2 * 2**30),
+                ours["peak_rss_bytes"] / 2**31, "< 1× (2 GiB)", verdict(ours["peak_rss_bytes"] / 2**31, at_most=1))]
+    rate = f"{size / build:,.0f} docs/s"
     if first is None:
-        rows.append(Row(size, f"build: time ({rate}); growth baseline", seconds(ours), seconds(ours), 1.0,
+        rows.append(Row(size, f"build: time ({rate}); growth baseline", seconds(build), seconds(build), 1.0,
                         "(baseline)", "—"))
     else:
         first_size, first_time = first
-        growth = ours / first_time
+        growth = build / first_time
         limit = 1.1 * size / first_size
-        rows.append(Row(size, f"build: growth vs {first_size:,} docs ({rate})", seconds(ours), seconds(first_time),
+        rows.append(Row(size, f"build: growth vs {first_size:,} docs ({rate})", seconds(build), seconds(first_time),
                         growth, f"≤ {limit:.0f}× (linear +10%)", verdict(growth, at_most=limit)))
-    copy = root.parent / f"{root.name}-dask"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("data"))
-    dask_time, dask_outcome = timed(build_on_dask, copy, shard_size, scheduler="processes",
-                                    num_workers=os.cpu_count())
-    same = dask_outcome.plan.fingerprint == outcome.plan.fingerprint
-    shutil.rmtree(copy)
-    rows.append(Row(size, f"build on Dask, {os.cpu_count()} processes (same fingerprint: {'yes' if same else 'NO'})",
-                    seconds(dask_time), seconds(ours), dask_time / ours, "info (no goal); must be identical",
-                    "yes" if same else "no"))
-    return rows, ours
+    for count in sorted({1, workers}):
+        on_dask = corpus_child("build", root, str(shard_size), workers=count)
+        same = on_dask["value"] == ours["value"]
+        rows.append(Row(size, f"build on Dask, LocalCluster with {count} worker process{'es' if count > 1 else ''} "
+                        f"(same fingerprint: {'yes' if same else 'NO'}; peak RSS {peak(on_dask)})",
+                        seconds(on_dask["seconds"]), seconds(build), on_dask["seconds"] / build,
+                        "info (vs one process); must be identical", "yes" if same else "no"))
+    return rows, build
 
 
 def bench_load(size: int, root: Path, work: Path) -> list[Row]:
@@ -212,8 +255,12 @@ def _same_records(imported: Path, gold: Path) -> bool:
 
 # ---------------------------------------------------------------- the run
 
+STEPS = ("validate", "build", "load", "ls import")
+
+
 def run(sizes: tuple[int, ...], shard_size: int, work: Path, log, baseline_limit: int,
-        checkpoint=lambda rows, notes, done: None) -> tuple[list[Row], list[str]]:
+        checkpoint=lambda rows, notes, done: None, workers: int = 2,
+        steps: tuple[str, ...] = STEPS) -> tuple[list[Row], list[str]]:
     """All figures size by size; `checkpoint` is called after each size, so a long run keeps what finished."""
     from cash_corpus.synth import write_synth
     rows: list[Row] = []
@@ -229,24 +276,34 @@ def run(sizes: tuple[int, ...], shard_size: int, work: Path, log, baseline_limit
                      f"{summary.cues:,} cues, {summary.attributions:,} attributions), "
                      f"export {mib(export.stat().st_size)}, generated in {synth_time:.1f} s")
         log(notes[-1])
-        for name, step in (("validate", lambda: [bench_validate(size, root, baseline_limit)]),
-                           ("build", lambda: _build_step(size, root, shard_size, first)),
+        loads = [f"synth {load()}"]
+        repeat = 3 if size <= 10_000 else 1
+        floor_rows, floor = bench_floor(size, root, repeat)
+        rows += floor_rows
+        log(f"  floor: {floor['seconds']:.2f} s (load {load()})")
+        for name, step in (("validate", lambda: bench_validate(size, root, baseline_limit, floor, repeat, workers)),
+                           ("build", lambda: bench_build(size, root, shard_size, first, floor, workers)),
                            ("load", lambda: bench_load(size, root, work)),
                            ("ls import", lambda: bench_ls_import(size, root, export, folder))):
+            if name not in steps:
+                continue
             started = time.perf_counter()
             new_rows = step()
             if name == "build":
                 new_rows, build_time = new_rows
                 first = first or (size, build_time)
             rows += new_rows
-            log(f"  {name}: {time.perf_counter() - started:.1f} s")
+            log(f"  {name}: {time.perf_counter() - started:.1f} s (load {load()})")
+            loads.append(f"{name} {load()}")
+        notes.append(f"{size:,} documents, load averages (1/5/15 min, 2 cores) after each step: " + "; ".join(loads))
         shutil.rmtree(folder, ignore_errors=True)
         checkpoint(rows, notes, size)
     return rows, notes
 
 
-def _build_step(size, root, shard_size, first):
-    return bench_build(size, root, shard_size, first)
+def load() -> str:
+    """The 1, 5 and 15-minute load averages (`uptime`): how busy the shared machine was."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def render(rows: list[Row], notes: list[str], mode: str, findings: str, pending: tuple[int, ...] = ()) -> str:
@@ -277,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the per-record jsonschema baseline above N documents (it takes ~3 ms per "
                         "document on 2 cores: ~20 min at 100k); default 10000")
     parser.add_argument("--out", type=Path, default=HERE.parent / "BENCHMARKS.md", help="where to write the table")
+    parser.add_argument("--workers", type=int, default=2, help="Dask LocalCluster worker processes (default 2)")
+    parser.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS),
+                        help="which figures to measure besides the floor (default: all)")
     parser.add_argument("--workdir", type=Path, help="scratch folder (default: a temporary folder)")
     args = parser.parse_args(argv)
     sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES))
@@ -293,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
             handle.write(render(rows, notes, mode, findings, sizes[sizes.index(done) + 1:]))
         log(f"wrote {args.out} ({done:,} documents done)")
 
-    run(sizes, shard_size, work, log, args.jsonschema_limit, checkpoint)
+    run(sizes, shard_size, work, log, args.jsonschema_limit, checkpoint, args.workers, tuple(args.steps))
     if not args.workdir:
         shutil.rmtree(work, ignore_errors=True)
     return 0

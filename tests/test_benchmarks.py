@@ -9,8 +9,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 HEADER = "| size | figure | ours | baseline | ratio | goal | met? |"
-FIGURES = ("validate", "build: ", "build on Dask", "load_dataset cold", "load_dataset warm",
-           "ls import: speed-up", "ls import: peak RSS")
+FIGURES = ("floor: ", "validate / floor", "validate: peak RSS", "validate on a dask.distributed LocalCluster",
+           "validate: speed-up", "build / floor", "build: peak RSS", "build: ", "build on Dask",
+           "load_dataset cold", "load_dataset warm", "ls import: speed-up", "ls import: peak RSS")
 
 
 def test_quick_mode_writes_a_well_formed_table(tmp_path):
@@ -33,5 +34,7 @@ def test_quick_mode_writes_a_well_formed_table(tmp_path):
     for c in cells:
         assert re.fullmatch(r"\d+\.\d+×|—", c[4]), c
         assert c[6] in {"yes", "no", "—", "not measured"}, c
-    assert "Dask, 2 processes (same fingerprint: yes)" in text or "(same fingerprint: yes)" in text
+    assert "same fingerprint: yes" in text and "same fingerprint: NO" not in text
+    assert "same findings: yes" in text and "same findings: NO" not in text
+    assert re.search(r"load averages .*: synth [\d.]+ [\d.]+ [\d.]+; validate", text)
     assert "Not run" not in text

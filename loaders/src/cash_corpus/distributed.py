@@ -5,6 +5,13 @@ Why Dask (not Spark or Ray): it is pure pip (no JVM, no daemon), light, and its 
 on a laptop here runs on many machines by passing a cluster's scheduler instead. No scheduling
 logic lives here: each shard is one `dask.delayed` task and Dask decides where it runs.
 
+Where it runs (`scheduler`): a local scheduler name ('processes', 'threads', 'synchronous'), a
+`dask.distributed.Client`, or the address of a running cluster (`tcp://HOST:PORT`, what
+`cash build --scheduler` / `cash validate --scheduler` pass); `local_cluster(n)` starts a
+`LocalCluster` of n worker processes on 127.0.0.1 (`--workers N`). Workers read the corpus and
+write staged shards by path, so on a multi-machine cluster the corpus root must be on a file
+system every worker sees at the same path.
+
 Build: one task per (layer, shard). The driver only indexes byte offsets (documents.jsonl,
 structure.jsonl, each layer's document blocks) and checks order and ids; each task reads its own
 documents through those offsets, builds all five configs with `hf.build.encode_rows` /
@@ -12,8 +19,9 @@ documents through those offsets, builds all five configs with `hf.build.encode_r
 transaction's staging folder and returns only their sha256, so no data flows through the scheduler. File names, bytes and
 the fingerprint equal those of `hf.build.iter_built_files`.
 
-Validation: one task for the corpus checks and one per layer file, each calling the
-validator's own functions; findings are concatenated in `validate_root` order.
+Validation: one task for the corpus checks and one per chunk of each layer file (split at
+`document` lines, `validation.chunks`), each calling the validator's own functions; the chunks are
+stitched and everything concatenated in `validate_root` order, so the findings are identical.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from typing import Any
 import dask
 
 from .errors import CashError, Location, UsageError
+from .jsonl import loads_line
 from .layers import document_from_records, read_header
 from .paths import CorpusPaths
 from .records import DocumentAnnotations, Structure
@@ -35,6 +44,7 @@ from .schema import is_supported_schema_version
 
 DEFAULT_SCHEDULER = "processes"
 SCHEDULERS = ("processes", "threads", "synchronous")
+LAYER_CHUNK_BYTES = 256 * 2**20  # a layer is split into about one chunk per worker, more only past this size
 DOCUMENT_LINE_PREFIX = b'{"record": "document"'
 
 
@@ -98,14 +108,21 @@ def layer_blocks(path: Path, known_ids: set[str]) -> dict[str, tuple[int, int]]:
 
 def parse_block(data: bytes, path: str) -> DocumentAnnotations:
     """One document's block of a layer file (its document line, then its annotations) as a record."""
-    return document_from_records((json.loads(line) for line in data.splitlines() if line.strip()), path)
+    return document_from_records((loads_line(line) for line in data.splitlines() if line.strip()), path)
 
 
 def run_shard(job: ShardJob) -> ShardResult:
-    """The per-shard build as a task: read this shard's documents, write its five Parquet files."""
-    from .hf.build import check_annotations, checked_text, config_name, encode_rows, parquet_bytes, shard_file_name
+    """The per-shard build as a task: read this shard's documents, write its five Parquet files
+    (with the cyclic GC paused, as the single-process build does: same reason, `hf.build.gc_paused`)."""
+    from .hf.build import gc_paused
+    with gc_paused():
+        return _run_shard(job)
+
+
+def _run_shard(job: ShardJob) -> ShardResult:
+    from .hf.build import check_annotations, checked_text, config_name, config_table, parquet_bytes, shard_file_name
     from .hf.features import CONFIG_KINDS
-    from .hf.rows import DocumentInput, shard_rows
+    from .hf.rows import DocumentInput
     root = Path(job.root)
     paths = CorpusPaths(root)
     layer_path = paths.layer_path(job.layer)
@@ -115,9 +132,9 @@ def run_shard(job: ShardJob) -> ShardResult:
         for doc_id, doc_offset, structure_offset, block in zip(job.doc_ids, job.doc_offsets, job.structure_offsets,
                                                                job.layer_blocks):
             documents.seek(doc_offset)
-            metadata = json.loads(documents.readline())
+            metadata = loads_line(documents.readline())
             structures.seek(structure_offset)
-            structure = Structure.from_dict(json.loads(structures.readline()))
+            structure = Structure.from_dict(loads_line(structures.readline()))
             text, digest = checked_text(paths, doc_id, metadata, structure)
             annotations = None
             if block is not None:
@@ -127,7 +144,7 @@ def run_shard(job: ShardJob) -> ShardResult:
             inputs.append(DocumentInput(metadata, text, structure, job.layer, annotations))
     files = []
     for kind in CONFIG_KINDS:
-        table = encode_rows(kind, shard_rows(kind, inputs))
+        table = config_table(kind, inputs)
         data = parquet_bytes(table)
         rel = f"data/{config_name(kind, job.layer)}/{shard_file_name(job.index, job.count)}"
         target = Path(job.out) / rel
@@ -162,29 +179,91 @@ def plan_jobs(root: Path, shard_size: int, out: Path) -> list[ShardJob]:
     return jobs
 
 
-def build_on_dask(root: Path, shard_size: int, *, scheduler: str = DEFAULT_SCHEDULER,
+def local_cluster(n_workers: int, threads_per_worker: int = 1):
+    """A `dask.distributed.LocalCluster` of `n_workers` worker processes on 127.0.0.1 (no dashboard)
+    and a client connected to it; close both when done (`client.close(); cluster.close()`)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise UsageError("dask.distributed is not installed", hint='pip install "cash-corpus[distributed]"') from exc
+    if n_workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {n_workers}")
+    import logging
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
+                           host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL)
+    return cluster, Client(cluster)
+
+
+def connect(address: str):
+    """A client of the running `dask.distributed` cluster at `address` (tcp://HOST:PORT)."""
+    try:
+        from dask.distributed import Client
+    except ImportError as exc:
+        raise UsageError("dask.distributed is not installed", hint='pip install "cash-corpus[distributed]"') from exc
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}",
+                         hint="start one with `dask scheduler` and `dask worker`, or use --workers N") from exc
+
+
+def _is_client(scheduler: Any) -> bool:
+    return hasattr(scheduler, "get") and hasattr(scheduler, "scheduler_info")
+
+
+def _compute(tasks: list, scheduler: Any, num_workers: int | None) -> tuple:
+    """Run delayed tasks on a local scheduler (by name) or a distributed client; results in task order."""
+    if _is_client(scheduler):
+        return dask.compute(*tasks, scheduler=scheduler.get)
+    if scheduler not in SCHEDULERS:
+        raise UsageError(f"unknown Dask scheduler {scheduler!r}", hint=f"one of {', '.join(SCHEDULERS)}")
+    return dask.compute(*tasks, scheduler=scheduler, num_workers=num_workers)
+
+
+def _worker_count(scheduler: Any, num_workers: int | None) -> int:
+    import os
+    if _is_client(scheduler):
+        return max(1, len(scheduler.scheduler_info().get("workers", {})))
+    return num_workers or os.cpu_count() or 1
+
+
+def build_on_cluster(root: Path, shard_size: int, client):
+    """`cash build` with its shards built on a `dask.distributed` cluster (a Client)."""
+    return build_on_dask(root, shard_size, scheduler=client)
+
+
+def validate_on_cluster(root: Path, client) -> list:
+    """`cash validate` (a corpus root) on a `dask.distributed` cluster (a Client): same findings, same order."""
+    return validate_on_dask(root, scheduler=client)
+
+
+def build_on_dask(root: Path, shard_size: int, *, scheduler: Any = DEFAULT_SCHEDULER,
                   num_workers: int | None = None):
-    """`cash build` with one Dask task per (layer, shard): `hf.publish.write_build` with the Dask engine,
-    so the validation first, the card, Croissant and the one commit step are the single-process ones."""
+    """`cash build` with one Dask task per (layer, shard): `hf.publish.write_build` with the Dask engine
+    and the validation before it on the same workers (`validate_on_dask`, same findings); the card,
+    Croissant and the one commit step are the single-process ones."""
     from .hf.publish import write_build
 
     def engine(root_path: Path, size: int, txn):
         return stage_shards_on_dask(root_path, size, txn, scheduler=scheduler, num_workers=num_workers)
-    return write_build(root, shard_size, engine=engine)
+
+    def validate(view: Path) -> list:
+        return validate_on_dask(view, scheduler=scheduler, num_workers=num_workers)
+    return write_build(root, shard_size, engine=engine, validate=validate)
 
 
-def stage_shards_on_dask(root: Path, shard_size: int, txn, *, scheduler: str = DEFAULT_SCHEDULER,
+def stage_shards_on_dask(root: Path, shard_size: int, txn, *, scheduler: Any = DEFAULT_SCHEDULER,
                          num_workers: int | None = None):
     """Stage every shard through Dask workers writing into the transaction's staging folder; returns
     the `hf.build.BuildPlan`, equal to the single-process engine's (paths, sha256, fingerprint, rows)."""
     from .hf.build import BuildPlan, ConfigSummary, built_layers, config_name
     from .hf.features import CONFIG_KINDS
-    if scheduler not in SCHEDULERS:
+    if not _is_client(scheduler) and scheduler not in SCHEDULERS:
         raise UsageError(f"unknown Dask scheduler {scheduler!r}", hint=f"one of {', '.join(SCHEDULERS)}")
     root = Path(root)
     jobs = plan_jobs(root, shard_size, txn.stage)
     tasks = [dask.delayed(run_shard, pure=True)(job) for job in jobs]
-    results = dask.compute(*tasks, scheduler=scheduler, num_workers=num_workers)
+    results = _compute(tasks, scheduler, num_workers)
     paths = CorpusPaths(root)
     plan = BuildPlan(root, shard_size)
     summaries = {}
@@ -223,16 +302,37 @@ def _layer_findings(root: str, layer_file: str) -> list:
     return validate_layer_file(Path(layer_file), Path(root))
 
 
-def validate_on_dask(root: Path, *, scheduler: str = DEFAULT_SCHEDULER, num_workers: int | None = None) -> list:
-    """`validation.validate_root` as Dask tasks (corpus checks, then one task per layer file): same findings, same order."""
-    if scheduler not in SCHEDULERS:
+def validate_on_dask(root: Path, *, scheduler: Any = DEFAULT_SCHEDULER, num_workers: int | None = None,
+                     chunk_bytes: int = LAYER_CHUNK_BYTES) -> list:
+    """`validation.validate_root` as Dask tasks (corpus checks, then each layer file in chunks of about
+    `chunk_bytes`, at least one chunk per worker): same findings, same order."""
+    from .validation import _display
+    from .validation.chunks import check_layer_chunk, split_layer, stitch
+    if not _is_client(scheduler) and scheduler not in SCHEDULERS:
         raise UsageError(f"unknown Dask scheduler {scheduler!r}", hint=f"one of {', '.join(SCHEDULERS)}")
     root = Path(root)
     if not root.is_dir():
         raise UsageError("not a folder", Location(file=str(root)))
     paths = CorpusPaths(root)
     layers = sorted(paths.annotations_dir.glob("*.jsonl")) if paths.annotations_dir.is_dir() else []
+    workers = _worker_count(scheduler, num_workers)
+    show = _display(root)
     tasks = [dask.delayed(_corpus_findings, pure=True)(str(root))]
-    tasks += [dask.delayed(_layer_findings, pure=True)(str(root), str(layer)) for layer in layers]
-    parts: Any = dask.compute(*tasks, scheduler=scheduler, num_workers=num_workers)
-    return [item for part in parts for item in part]
+    plan: list[tuple[Path, int]] = []
+    for layer in layers:
+        size = layer.stat().st_size if layer.is_file() else 0
+        chunks = split_layer(layer, max(workers, -(-size // chunk_bytes))) if layer.is_file() else []
+        tasks += [dask.delayed(check_layer_chunk, pure=True)(str(root), str(layer), chunk, i == 0)
+                  for i, chunk in enumerate(chunks)]
+        plan.append((layer, len(chunks)))
+    parts: Any = _compute(tasks, scheduler, num_workers)
+    findings = list(parts[0])
+    position = 1
+    for layer, count in plan:
+        results = list(parts[position:position + count])
+        position += count
+        stitched = stitch(results, show(layer)) if results else None
+        if stitched is None:  # a chunk did not start at a document record: check the file whole
+            stitched = _layer_findings(str(root), str(layer))
+        findings += stitched
+    return findings

@@ -117,6 +117,12 @@ def check_decoded(value: Any, *, integers: bool = False) -> None:
         stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list, str, int)))
 
 
+def loads_line(raw: bytes) -> Any:
+    """One JSON value from a line's bytes: `decode_json` (orjson's fast path for the common clean
+    line; the careful path's located refusals otherwise), the one decoder of the package."""
+    return decode_json(raw)
+
+
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, object) for each non-blank line; a malformed line raises with its location."""
     with open_regular(path) as handle:

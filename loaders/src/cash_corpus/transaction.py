@@ -319,7 +319,7 @@ class Transaction:
         target = self.stage / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         self._operations[rel] = "replace"
-        self._validated = None
+        self._changed(rel)
         return target
 
     @contextmanager
@@ -361,14 +361,14 @@ class Transaction:
             self._operations[rel] = "remove"
         else:
             self._operations.pop(rel, None)
-        self._validated = None
+        self._changed(rel)
 
     def discard(self, rel: str) -> None:
         """Forget a staged change to `rel` (e.g. a rebuilt file whose bytes turned out unchanged)."""
         rel = check_relative(rel)
         if self._operations.pop(rel, None) == "replace":
             (self.stage / rel).unlink(missing_ok=True)
-        self._validated = None
+        self._changed(rel)
 
     def staged(self, rel: str) -> Path | None:
         """Where the staged new content of `rel` is, if it was staged."""
@@ -381,6 +381,16 @@ class Transaction:
         return {rel: self._operations[rel] for rel in sorted(self._operations, key=_apply_order)}
 
     # -- validation -------------------------------------------------------------------------------
+    def _changed(self, rel: str) -> None:
+        """Forget an earlier verdict if `rel` is something validation reads (a build's data/ is not,
+        so `cash build` validates once, not again at commit)."""
+        if rel.split("/", 1)[0] in VALIDATED_FOLDERS:
+            self._validated = None
+
+    def _validated_key(self) -> frozenset[tuple[str, str]]:
+        return frozenset((rel, kind) for rel, kind in self._operations.items()
+                         if rel.split("/", 1)[0] in VALIDATED_FOLDERS)
+
     def _touches_validated(self) -> bool:
         return any(rel.split("/", 1)[0] in VALIDATED_FOLDERS for rel in self._operations)
 
@@ -403,12 +413,16 @@ class Transaction:
                 _link(self.stage / rel, target)
         return view
 
-    def require_valid(self) -> None:
-        """Refuse (RefusedChange) unless the corpus as it would be with the changes staged so far validates."""
-        key = frozenset(self._operations.items())
+    def require_valid(self, validate=None) -> None:
+        """Refuse (RefusedChange) unless the corpus as it would be with the changes staged so far validates.
+
+        `validate(root) -> findings` is `validation.validate_root` unless given (e.g. the same
+        checks run on a Dask cluster, `distributed.validate_on_dask`)."""
+        key = self._validated_key()
         if self._validated == key:
             return
         from .validation import errors, validate_root
+        validate_root = validate or validate_root
         if self._touches_validated():
             findings = validate_root(self.view())
             shutil.rmtree(self.folder / "view", ignore_errors=True)

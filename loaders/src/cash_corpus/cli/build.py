@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from .cluster import add_cluster_options, cluster_client, wants_cluster
+
 
 def register(subparsers) -> None:
     build = subparsers.add_parser(
@@ -15,15 +17,19 @@ def register(subparsers) -> None:
     build.add_argument("--check", action="store_true", help="compare with a fresh build instead of writing")
     build.add_argument("--shard-size", type=int, default=None, metavar="N",
                        help="documents per Parquet shard (default: as recorded in the card, else 10000)")
+    add_cluster_options(build)
     build.set_defaults(handler=run_build)
 
 
 def run_build(args: argparse.Namespace) -> int:
     # imported here, not at the top: `cash --help` and `cash validate` should not pay for datasets/pyarrow
+    from ..errors import UsageError
     from ..hf.publish import stale_files, write_build
     from . import resolve_root
     root = resolve_root(args)
     if args.check:
+        if wants_cluster(args):
+            raise UsageError("--check runs in one process; drop --scheduler/--workers")
         problems = stale_files(root, args.shard_size)
         for line in problems:
             print(f"cash build: stale: {line}")
@@ -32,7 +38,12 @@ def run_build(args: argparse.Namespace) -> int:
             return 1
         print("cash build: up to date")
         return 0
-    outcome = write_build(root, args.shard_size)
+    if wants_cluster(args):
+        from ..distributed import build_on_cluster
+        with cluster_client(args) as client:
+            outcome = build_on_cluster(root, args.shard_size, client)
+    else:
+        outcome = write_build(root, args.shard_size)
     plan = outcome.plan
     for summary in plan.configs:
         print(f"{summary.name}: {summary.num_rows} rows in {len(summary.files)} file(s)")

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import CashError
 from ..validation import errors, format_finding, validate_paths, validate_root
 from ..validation.findings import WARNING
+from .cluster import add_cluster_options, cluster_client, wants_cluster
 
 
 def register(subparsers) -> None:
@@ -30,6 +31,7 @@ def register(subparsers) -> None:
     parser.add_argument("--lint", action="store_true",
                         help="also run the consistency checks (warnings) on every layer without errors; "
                         "see docs/VALIDATION.md, section Lint")
+    add_cluster_options(parser)
     parser.set_defaults(handler=run_validate)
     lint = subparsers.add_parser(
         "lint", help="consistency checks over annotation layers (cash validate --lint)",
@@ -73,7 +75,15 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def _run_validate(args: argparse.Namespace) -> int:
     from . import resolve_root
-    if args.paths:
+    if args.paths and wants_cluster(args):
+        from ..errors import UsageError
+        raise UsageError("--scheduler/--workers validate a whole corpus root; drop the PATH arguments")
+    if wants_cluster(args):
+        from ..distributed import validate_on_cluster
+        root = resolve_root(args)
+        with cluster_client(args) as client:
+            findings = validate_on_cluster(root, client)
+    elif args.paths:
         root = args.root.resolve() if args.root else _optional_root()
         findings = validate_paths(args.paths, root)
     else:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator
@@ -28,17 +29,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..corpus import decode_text, sha256_bytes
 from ..errors import CashError, Location, UsageError
+from ..jsonl import loads_line
 from ..layers import iter_documents, layer_names, read_header
 from ..paths import CorpusPaths
 from ..records import DocumentAnnotations, Span, Structure
 from ..schema import is_supported_schema_version
 from .features import CONFIG_KINDS, config_features, row_encoder
-from .rows import DocumentInput, shard_rows
+from .rows import PAIR_COLUMNS, DocumentInput, document_row, shard_rows
 
 GOLD = "gold"
 SPLIT = "test"
@@ -78,6 +81,39 @@ def encode_rows(kind: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(encoded, schema=features.arrow_schema)
 
 
+def pairs_column(pairs: list[tuple[tuple[int, int], ...]], field: pa.Field) -> pa.Array:
+    """A list<struct<start, end>> column from each row's (start, end) pairs, made from arrays:
+    equal to what Arrow makes from the rows' lists of {start, end} dicts, without those objects."""
+    counts = np.fromiter((len(p) for p in pairs), dtype=np.int64, count=len(pairs))
+    offsets = np.zeros(len(pairs) + 1, dtype=np.int32)
+    np.cumsum(counts, out=offsets[1:])
+    flat = np.fromiter(itertools.chain.from_iterable(itertools.chain.from_iterable(pairs)), dtype=np.int64,
+                       count=2 * int(counts.sum())).reshape(-1, 2)
+    struct_type = field.type.value_type
+    values = pa.StructArray.from_arrays(
+        [pa.array(flat[:, i], type=struct_type.field(i).type) for i in range(2)],
+        fields=[struct_type.field(i) for i in range(2)])
+    return pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), values, type=field.type)
+
+
+def documents_table(documents: Iterable[DocumentInput]) -> pa.Table:
+    """`encode_rows("documents", …)` with the sentence and token columns made column-wise."""
+    documents = list(documents)
+    table = encode_rows("documents", (document_row(doc, pairs=False) for doc in documents))
+    for key in PAIR_COLUMNS:
+        index = table.schema.get_field_index(key)
+        field = table.schema.field(index)
+        table = table.set_column(index, field, pairs_column([getattr(d.structure, key) for d in documents], field))
+    return table
+
+
+def config_table(kind: str, documents: list[DocumentInput]) -> pa.Table:
+    """The Arrow table of config kind `kind` for a shard of documents."""
+    if kind == "documents":
+        return documents_table(documents)
+    return encode_rows(kind, shard_rows(kind, documents))
+
+
 def parquet_bytes(table: pa.Table) -> bytes:
     """Parquet with fixed options, so equal tables give equal bytes (HF features in the schema metadata)."""
     sink = io.BytesIO()
@@ -90,7 +126,7 @@ def parquet_bytes(table: pa.Table) -> bytes:
 
 def build_shard(kind: str, documents: Iterable[DocumentInput]) -> bytes:
     """The per-shard build: the documents of one shard -> the Parquet bytes of config kind `kind`."""
-    return parquet_bytes(encode_rows(kind, shard_rows(kind, documents)))
+    return parquet_bytes(config_table(kind, list(documents)))
 
 
 # ---------------------------------------------------------------- reading the sources, streamed
@@ -106,7 +142,7 @@ def line_offsets(path: Path, key: str) -> dict[str, int]:
             number += 1
             if line.strip():
                 try:
-                    value = json.loads(line)[key]
+                    value = loads_line(line)[key]
                 except (json.JSONDecodeError, KeyError, TypeError) as exc:
                     raise CashError(f"cannot read {key!r} from this line: {exc}",
                                     Location(file=str(path), line=number)) from exc
@@ -119,7 +155,7 @@ def line_offsets(path: Path, key: str) -> dict[str, int]:
 
 def read_record_at(handle, offset: int) -> dict[str, Any]:
     handle.seek(offset)
-    return json.loads(handle.readline())
+    return loads_line(handle.readline())
 
 
 def check_span(span: Span, text: str, where: Location) -> None:
@@ -275,7 +311,7 @@ def iter_built_files(root: Path, shard_size: int = DEFAULT_SHARD_SIZE) -> Iterat
                 shard_docs = [next(inputs) for _ in group]
             for kind in CONFIG_KINDS:
                 with gc_paused():
-                    table = encode_rows(kind, shard_rows(kind, shard_docs))
+                    table = config_table(kind, shard_docs)
                     data = parquet_bytes(table)
                 summary = summaries[kind]
                 rel = f"data/{summary.name}/{shard_file_name(index, len(groups))}"

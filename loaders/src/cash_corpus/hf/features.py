@@ -205,6 +205,10 @@ def _encoder(feature: Any) -> Encoder | None:
         return encode_label
     if isinstance(feature, dict):
         fields = [(key, _encoder(sub)) for key, sub in feature.items()]
+        if not any(encode for _, encode in fields):
+            # nothing to encode inside (e.g. every token's {start, end}): the dict goes to Arrow as
+            # it is; Arrow takes struct fields by name, a missing one as null, like the rebuilt dict
+            return None
 
         def encode_struct(value: Any) -> Any:
             if value is None:
@@ -224,6 +228,6 @@ def _encoder(feature: Any) -> Encoder | None:
 def row_encoder(features: Features) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """Encode one row of `features` (see `_encoder`); equal to `features.encode_example` on our rows."""
     encode = _encoder(dict(features))
-    if encode is None:  # cannot happen: a dict always gets an encoder
-        raise TypeError("features must be a struct")
+    if encode is None:  # no label anywhere: rows pass unchanged
+        return lambda row: row
     return encode

@@ -86,19 +86,21 @@ def existing_parquet(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in data.rglob(f"*{PARQUET_SUFFIX}") if p.is_file()}
 
 
-def write_build(root: Path, shard_size: int | None = None, *, engine: BuildEngine | None = None) -> BuildOutcome:
+def write_build(root: Path, shard_size: int | None = None, *, engine: BuildEngine | None = None,
+                validate: Callable[[Path], list] | None = None) -> BuildOutcome:
     """Build everything under `root` in one transaction: refuse unless the corpus validates, stage
     every Parquet shard, the card and croissant.json, drop what did not change, commit together.
 
     `engine(root, shard_size, txn)` stages the shards and returns the plan: the single-process
     `stage_shards` by default, or the Dask one (`distributed.stage_shards_on_dask`); both use the
-    same per-shard function, and this function is the one commit step for both.
+    same per-shard function, and this function is the one commit step for both. `validate(root)`
+    replaces `validation.validate_root` for the check before anything is built (same findings).
     """
     from ..transaction import corpus_transaction
     root = Path(root).resolve()
     size = shard_size or recorded_shard_size(root) or DEFAULT_SHARD_SIZE
     with corpus_transaction(root, "build") as txn:
-        txn.require_valid()
+        txn.require_valid(validate)
         plan = (engine or stage_shards)(root, size, txn)
         written = []
         for rel, digest in plan.hashes.items():

@@ -128,22 +128,32 @@ def sentence_array(structure: Structure) -> np.ndarray:
     return np.array(structure.sentences, dtype=np.int64).reshape(-1, 2)
 
 
-def document_row(doc: DocumentInput) -> dict[str, Any]:
+# The documents config's columns of [start, end) pairs: `build.documents_table` makes them from
+# arrays (no Python object per token) and asks `document_row(..., pairs=False)` for the rest.
+PAIR_COLUMNS = ("sentences", "tokens")
+
+
+def document_row(doc: DocumentInput, pairs: bool = True) -> dict[str, Any]:
+    """The documents-config row; `pairs=False` leaves out `PAIR_COLUMNS` (built column-wise)."""
     meta, structure, annotations = doc.metadata, doc.structure, doc.annotations
-    return {
+    row = {
         "id": meta["id"], "title": meta["title"], "text": doc.text, "source_file": meta["source_file"],
         "genre": meta["genre"], "language": meta["language"], "length": meta["length"], "sha256": meta["sha256"],
         "outlet": meta["outlet"], "author": meta["author"], "date": meta["date"], "rights": meta["rights"],
         "annotation_layer": doc.layer if annotations is not None else None,
         "zones": [z.to_dict() for z in structure.zones],
-        "sentences": [{"start": s, "end": e} for s, e in structure.sentences],
-        "tokens": [{"start": s, "end": e} for s, e in structure.tokens],
+        "sentences": [{"start": s, "end": e} for s, e in structure.sentences] if pairs else None,
+        "tokens": [{"start": s, "end": e} for s, e in structure.tokens] if pairs else None,
         "document_stance": ([] if annotations is None
                             else [{"target": s.target, "polarity": s.polarity} for s in annotations.document_stance]),
         "claims": [claim_row(c) for c in canonical_claims(annotations)],
         "cues": [cue_row(q) for q in canonical_cues(annotations)],
         "attributions": [attribution_row(a) for a in canonical_attributions(annotations)],
     }
+    if not pairs:
+        for key in PAIR_COLUMNS:
+            del row[key]
+    return row
 
 
 def claim_rows(doc: DocumentInput) -> Iterator[dict[str, Any]]:

@@ -25,6 +25,7 @@ from .index import CorpusIndex
 from .layer_checks import check_layer
 from .reading import iter_lines
 from .token_checks import TokenIndex, check_token_boundaries
+from .textcache import TextCache
 
 __all__ = ["CODES", "ERROR", "WARNING", "Finding", "errors", "format_finding", "validate_root",
            "validate_paths", "validate_layer_rows", "validate_layer_file"]
@@ -61,8 +62,10 @@ def validate_root(root: Path) -> list[Finding]:
     schema_file = root / "schema" / "cash.schema.json"
     if os.path.lexists(schema_file):
         findings += check_schema_file(schema_file, show(schema_file))
-    findings += check_corpus(paths, show)
+    texts = TextCache()  # each raw text is read once: by the corpus checks, kept for the layer checks
+    findings += check_corpus(paths, show, texts)
     index = CorpusIndex.build(Corpus(paths))
+    index.texts = texts
     for layer in sorted(paths.annotations_dir.glob("*.jsonl")) if paths.annotations_dir.is_dir() else ():
         findings += _layer_file(layer, index, show)
     return findings

@@ -20,6 +20,7 @@ from .inputs import control_characters
 from .reading import iter_lines, read_json_file, unsafe_finding
 from .shapes import id_findings
 from .shapes import schema_findings
+from .textcache import TextCache
 
 SEMVER_KEYS = ("version", "schema_version")
 
@@ -67,11 +68,12 @@ def unsafe_folders(paths: CorpusPaths, display) -> list[Finding]:
     return out
 
 
-def check_corpus(paths: CorpusPaths, display) -> Iterator[Finding]:
-    """All corpus-level findings; `display(path)` gives the file name to report."""
+def check_corpus(paths: CorpusPaths, display, texts: TextCache | None = None) -> Iterator[Finding]:
+    """All corpus-level findings; `display(path)` gives the file name to report. Each raw text read
+    (and found UTF-8) is offered to `texts`, so the layer checks need not read it again."""
     yield from _corpus_info(paths, display)
     facts: dict[str, _DocumentFacts] = {}
-    yield from _documents(paths, display, facts)
+    yield from _documents(paths, display, facts, texts)
     yield from _orphan_texts(paths, display, facts)
     yield from _structures(paths, display, facts)
     documents_file = display(paths.documents)
@@ -103,7 +105,8 @@ def _corpus_info(paths: CorpusPaths, display) -> Iterator[Finding]:
                           hint="upgrade cash-corpus")
 
 
-def _documents(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -> Iterator[Finding]:
+def _documents(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts],
+               texts: TextCache | None = None) -> Iterator[Finding]:
     file = display(paths.documents)
     if not os.path.lexists(paths.documents):
         yield finding("file-missing", "file missing", file=file)
@@ -127,10 +130,11 @@ def _documents(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) ->
         sha = record.get("sha256") if isinstance(record.get("sha256"), str) else ""
         length = record.get("length") if isinstance(record.get("length"), int) else -1
         facts[doc_id] = fact = _DocumentFacts(number, sha, length)
-        yield from _text(paths, display, doc_id, fact, where)
+        yield from _text(paths, display, doc_id, fact, where, texts)
 
 
-def _text(paths: CorpusPaths, display, doc_id: str, fact: _DocumentFacts, where: dict[str, Any]) -> Iterator[Finding]:
+def _text(paths: CorpusPaths, display, doc_id: str, fact: _DocumentFacts, where: dict[str, Any],
+          texts: TextCache | None = None) -> Iterator[Finding]:
     """The raw text exists, is UTF-8, and matches its recorded sha256 and length (read once).
 
     The text's real length replaces the recorded one in `fact`: structure offsets are checked
@@ -170,6 +174,8 @@ def _text(paths: CorpusPaths, display, doc_id: str, fact: _DocumentFacts, where:
                       expected="printable text, tab, LF or CR",
                       hint="texts of record must not hold NUL, ESC or other control bytes; fix the source and "
                       "re-add it", **where)
+    if texts is not None:
+        texts.keep(doc_id, text)
 
 
 def _orphan_texts(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -> Iterator[Finding]:

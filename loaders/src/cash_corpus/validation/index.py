@@ -9,6 +9,7 @@ from ..corpus import Corpus, decode_text
 from ..errors import CashError
 from ..paths import is_valid_document_id, read_regular_bytes
 from .reading import iter_lines
+from .textcache import TextCache
 
 
 @dataclass
@@ -18,6 +19,7 @@ class CorpusIndex:
     corpus: Corpus
     sha256: dict[str, str] = field(default_factory=dict)
     version: str | None = None
+    texts: TextCache | None = None  # texts the corpus checks already read (validate_root)
 
     @classmethod
     def build(cls, corpus: Corpus) -> "CorpusIndex":
@@ -42,6 +44,8 @@ class CorpusIndex:
         # plain join is safe and avoids a resolve() per document.
         if not is_valid_document_id(doc_id):
             return None
+        if self.texts is not None and (kept := self.texts.get(doc_id)) is not None:
+            return kept
         path: Path = self.corpus.paths.texts_dir / f"{doc_id}.txt"
         try:  # a symlink, FIFO or device is refused, never read (reported by the corpus checks)
             return decode_text(read_regular_bytes(path), str(path))

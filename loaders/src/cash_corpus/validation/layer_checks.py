@@ -129,7 +129,11 @@ class _LayerState:
         doc_id = line.record.get("document_id")
         if not is_valid_document_id(doc_id):
             return
-        where = {"file": self.file, "line": line.number, "document_id": doc_id}
+        yield from self.document_order(doc_id, line.number)
+
+    def document_order(self, doc_id: str, number: int) -> Iterator[Finding]:
+        """A document line's place among the documents before it: not repeated, sorted by id."""
+        where = {"file": self.file, "line": number, "document_id": doc_id}
         if doc_id in self.seen_documents:
             yield finding("document-duplicate", "the document appears twice in this layer",
                           hint="merge its records under one document line", **where)
