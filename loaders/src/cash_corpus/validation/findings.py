@@ -371,3 +371,27 @@ def format_finding(f: Finding) -> str:
 def errors(findings: Iterable[Finding]) -> list[Finding]:
     """Only the findings of severity error (the ones that make `cash validate` exit 1)."""
     return [f for f in findings if f.severity == ERROR]
+
+
+def catalogue_markdown(lint: bool, fixtures: Mapping[str, list[str]]) -> str:
+    """The docs table of the catalogue's codes (validation codes, or lint's): docs/VALIDATION.md's
+    code tables are this, written by `cash generate` (`fixtures`: code -> fixture paths to show)."""
+
+    def cell(text: str | None) -> str:
+        return (text or "").replace("|", "\\|").replace("\n", " ")
+
+    def template(text: str | None) -> str:
+        shown = show_template(text)
+        return f"`{cell(shown)}`" if shown else ""
+
+    lines = ["| code | severity | meaning | message | hint | fixture |", "|---|---|---|---|---|---|"]
+    for entry in CATALOGUE.values():
+        if entry.lint != lint:
+            continue
+        messages = [template(entry.message)] + [template(v.message) for v in entry.variants.values()]
+        hints = dict.fromkeys(cell(show_template(h)) for h in [entry.hint, *(v.hint for v in entry.variants.values())]
+                              if h)
+        shown = ", ".join(f"`{f}`" for f in fixtures.get(entry.code, [])) or "–"
+        lines.append(f"| `{entry.code}` | {entry.severity} | {cell(entry.summary)} | {'<br>'.join(messages)} | "
+                     f"{'<br>'.join(hints)} | {shown} |")
+    return "\n".join(lines)
