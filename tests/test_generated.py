@@ -66,3 +66,20 @@ def test_a_hand_edit_of_a_generated_file_is_detected_and_regenerated(repo_root, 
     assert main(["--root", str(copy), "generate", "--check"]) == 1
     assert main(["--root", str(copy), "generate"]) == 0
     assert xml.read_text(encoding="utf-8") == current and check_artifacts(copy) == []
+
+
+def test_validation_codes_tables_are_rendered_from_the_catalogue(repo_root):
+    import re
+
+    from cash_corpus.validation.findings import CATALOGUE
+    docs = (repo_root / "docs" / "VALIDATION.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (error|warning) \|", docs, re.M))
+    assert rows == {code: entry.severity for code, entry in CATALOGUE.items()}
+    for entry in CATALOGUE.values():
+        row = next(line for line in docs.splitlines() if line.startswith(f"| `{entry.code}` |"))
+        assert entry.summary.replace("|", "\\|") in row
+        assert entry.hint is None or entry.hint.replace("{{", "{").replace("}}", "}") in row
+    render = artifacts(repo_root)["docs/VALIDATION.md"]
+    assert render(docs, repo_root) == docs
+    edited = docs.replace("| `ref-cycle` | error |", "| `ref-cycle` | warning |")
+    assert edited != docs and render(edited, repo_root) == docs  # a hand edit is regenerated away

@@ -159,3 +159,13 @@ def test_lint_fixture_reports_exactly_its_code_at_its_location(code):
     assert linted[0].severity == CODES[code][0] == "warning"
     assert linted[0].hint
 
+
+
+def test_every_fixture_is_worded_as_in_the_golden_file():
+    """Wording (message, related places, found, expected, hint) of every fixture's finding, from the
+    catalogue; an intended change is made with build_expected.py and reviewed in the diff."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("build_expected", FIXTURES / "build_expected.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    assert build.render() == build.EXPECTED.read_text(encoding="utf-8")

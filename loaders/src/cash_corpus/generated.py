@@ -120,6 +120,26 @@ def guideline_tables(text: str, root: Path) -> str:
     return replace_marked(text, GUIDELINE_BLOCK, render_tables())
 
 
+CODES_BLOCK = "finding codes (cash generate)"
+LINT_CODES_BLOCK = "lint codes (cash generate)"
+FIXTURES = Path("tests") / "fixtures" / "validation"
+
+
+def validation_codes(text: str, root: Path) -> str:
+    """docs/VALIDATION.md's code tables, from the one catalogue (validation.findings.CATALOGUE), with
+    the fixture of each code found under tests/fixtures/validation/."""
+    from .validation.findings import CATALOGUE, catalogue_markdown
+    folder = root / FIXTURES
+    fixtures: dict[str, list[str]] = {}
+    for code in CATALOGUE:
+        found = [f"invalid/{code}.jsonl"] if (folder / "invalid" / f"{code}.jsonl").is_file() else []
+        found += [f"invalid/{code}/"] if (folder / "invalid" / code).is_dir() else []
+        found += [f"lint/{code}.jsonl"] if (folder / "lint" / f"{code}.jsonl").is_file() else []
+        fixtures[code] = found
+    text = replace_marked(text, CODES_BLOCK, catalogue_markdown(False, fixtures))
+    return replace_marked(text, LINT_CODES_BLOCK, catalogue_markdown(True, fixtures))
+
+
 def packaged_copy(name: str) -> Callable[[str, Path], str]:
     """The copy of schema/<name> shipped inside the package: the checkout's file, byte for byte."""
     def render(_: str, root: Path) -> str:
@@ -138,7 +158,7 @@ def artifacts(root: Path) -> dict[str, Callable[[str, Path], str]]:
         "schema/generated/features.json": datasets_features,
     }
     for relative, render in (("schema/GUIDELINES.md", guideline_tables), ("DATASHEET.md", statistics_and_agreement),
-                             ("README.md", statistics_and_agreement)):
+                             ("README.md", statistics_and_agreement), ("docs/VALIDATION.md", validation_codes)):
         if (root / relative).is_file():
             found[relative] = render
     if root.resolve() == SOURCE_ROOT.resolve():

@@ -20,14 +20,14 @@ from ..corpus import Corpus
 from ..errors import Location, UsageError
 from ..paths import CorpusPaths
 from .corpus_checks import check_corpus, check_schema_file, unsafe_folders
-from .findings import CODES, ERROR, WARNING, Finding, errors, format_finding
+from .findings import CATALOGUE, CODES, ERROR, WARNING, Finding, Related, errors, format_finding
 from .index import CorpusIndex
 from .layer_checks import check_layer
 from .reading import iter_lines
 from .token_checks import TokenIndex, check_token_boundaries
 from .textcache import TextCache
 
-__all__ = ["CODES", "ERROR", "WARNING", "Finding", "errors", "format_finding", "validate_root",
+__all__ = ["CATALOGUE", "CODES", "ERROR", "WARNING", "Finding", "Related", "errors", "format_finding", "validate_root",
            "validate_paths", "validate_layer_rows", "validate_layer_file"]
 
 

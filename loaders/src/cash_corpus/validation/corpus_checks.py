@@ -15,7 +15,7 @@ from jsonschema.exceptions import SchemaError
 
 from ..paths import CorpusPaths, UnsafeFileError, is_valid_document_id, read_regular_bytes, unsafe_kind
 from ..schema import inventories, is_supported_schema_version
-from .findings import Finding, finding
+from .findings import Finding, Related, finding
 from .inputs import control_characters
 from .reading import iter_lines, read_json_file, unsafe_finding
 from .shapes import id_findings
@@ -44,7 +44,7 @@ def check_schema_file(path: Path, file: str) -> Iterator[Finding]:
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        yield finding("schema-invalid", f"not a valid JSON Schema: {exc.message}", file=file,
+        yield finding("schema-invalid", "not-json-schema", reason=exc.message, file=file,
                       found="/".join(map(str, exc.path)) or None)
         return
     defs = schema.get("$defs", {}) if isinstance(schema, dict) else {}
@@ -52,9 +52,8 @@ def check_schema_file(path: Path, file: str) -> Iterator[Finding]:
         options = defs.get(name, {}).get("oneOf") if isinstance(defs.get(name), dict) else None
         if not isinstance(options, list) or not all(
                 isinstance(o, dict) and isinstance(o.get("const"), str) and o.get("description") for o in options):
-            yield finding("schema-invalid", f"label inventory $defs/{name} is not oneOf/const with descriptions",
-                          file=file, expected="oneOf: [{const, title, description, examples}, …]",
-                          hint="label inventories drive validation, Label Studio and the guidelines")
+            yield finding("schema-invalid", name=name, file=file,
+                          expected="oneOf: [{const, title, description, examples}, …]")
 
 
 def unsafe_folders(paths: CorpusPaths, display) -> list[Finding]:
@@ -79,8 +78,7 @@ def check_corpus(paths: CorpusPaths, display, texts: TextCache | None = None) ->
     documents_file = display(paths.documents)
     for doc_id, fact in facts.items():
         if not fact.has_structure and os.path.lexists(paths.structure):
-            yield finding("structure-missing", "document has no structure.jsonl record", file=documents_file,
-                          line=fact.line, document_id=doc_id, hint="documents enter through `cash add`, which writes it")
+            yield finding("structure-missing", file=documents_file, line=fact.line, document_id=doc_id)
 
 
 def _corpus_info(paths: CorpusPaths, display) -> Iterator[Finding]:
@@ -90,26 +88,25 @@ def _corpus_info(paths: CorpusPaths, display) -> Iterator[Finding]:
     if info is None:
         return
     if not isinstance(info, dict):
-        yield finding("corpus-info-invalid", "corpus.json is not a JSON object", file=file)
+        yield finding("corpus-info-invalid", "not-object", file=file)
         return
     if not isinstance(info.get("name"), str) or not info.get("name"):
-        yield finding("corpus-info-invalid", "corpus.json lacks a name", file=file, expected="name: a string")
+        yield finding("corpus-info-invalid", file=file, expected="name: a string")
     for key in SEMVER_KEYS:
         value = info.get(key)
         if not isinstance(value, str) or schema_findings(value, "semver", {}):
-            yield finding("corpus-info-invalid", f"corpus.json {key} is missing or not MAJOR.MINOR.PATCH",
-                          file=file, found=None if value is None else repr(value), expected="e.g. 1.0.0")
+            yield finding("corpus-info-invalid", "version", key=key, file=file,
+                          found=None if value is None else repr(value), expected="e.g. 1.0.0")
         elif key == "schema_version" and not is_supported_schema_version(value):
-            yield finding("schema-version-unsupported", "corpus schema version not supported by this package",
-                          file=file, found=value, expected="same MAJOR, not newer than the shipped schema",
-                          hint="upgrade cash-corpus")
+            yield finding("schema-version-unsupported", "corpus", file=file, found=value,
+                          expected="same MAJOR, not newer than the shipped schema")
 
 
 def _documents(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts],
                texts: TextCache | None = None) -> Iterator[Finding]:
     file = display(paths.documents)
     if not os.path.lexists(paths.documents):
-        yield finding("file-missing", "file missing", file=file)
+        yield finding("file-missing", file=file)
         return
     for number, record in iter_lines(paths.documents, file):
         if isinstance(record, Finding):
@@ -124,8 +121,8 @@ def _documents(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts],
             continue
         where = {"file": file, "line": number, "document_id": doc_id}
         if doc_id in facts:
-            yield finding("document-duplicate", "document id listed twice in documents.jsonl",
-                          found=f"first on line {facts[doc_id].line}", hint="ids are unique", **where)
+            yield finding("document-duplicate", "documents", related=[Related("first at", file, facts[doc_id].line,
+                                                                              doc_id)], **where)
             continue
         sha = record.get("sha256") if isinstance(record.get("sha256"), str) else ""
         length = record.get("length") if isinstance(record.get("length"), int) else -1
@@ -145,35 +142,27 @@ def _text(paths: CorpusPaths, display, doc_id: str, fact: _DocumentFacts, where:
     try:
         data = read_regular_bytes(path)
     except FileNotFoundError:
-        yield finding("text-missing", "raw text file missing", found=display(path),
-                      hint="restore it from the release or re-add the document", **where)
+        yield finding("text-missing", found=display(path), **where)
         return
     except UnsafeFileError as exc:
-        yield finding("file-unsafe", f"the raw text {exc.message}", found=display(path),
-                      hint="corpus files must be regular files inside the corpus root", **where)
+        yield finding("file-unsafe", "text", reason=exc.message, found=display(path), **where)
         return
     digest = hashlib.sha256(data).hexdigest()
     if sha and digest != sha:
-        yield finding("text-sha256-mismatch", "raw text differs from its recorded sha256", found=digest,
-                      expected=sha, hint="texts are never edited in place; restore the original bytes", **where)
+        yield finding("text-sha256-mismatch", found=digest, expected=sha, **where)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        yield finding("text-not-utf8", f"raw text is not UTF-8 at byte {exc.start}", hint="texts are UTF-8", **where)
+        yield finding("text-not-utf8", byte=exc.start, **where)
         return
     if length >= 0 and len(text) != length:
-        yield finding("text-length-mismatch", "raw text length (code points) differs from documents.jsonl",
-                      found=str(len(text)), expected=str(length), **where)
+        yield finding("text-length-mismatch", found=str(len(text)), expected=str(length), **where)
     fact.length = len(text)
     controls = control_characters(text)
     if controls:
         first = controls[0]
-        yield finding("text-control-character",
-                      f"raw text holds {len(controls)} control character(s) other than tab, LF and CR",
-                      found=text[first:first + 1], start=first, end=first + 1,
-                      expected="printable text, tab, LF or CR",
-                      hint="texts of record must not hold NUL, ESC or other control bytes; fix the source and "
-                      "re-add it", **where)
+        yield finding("text-control-character", count=len(controls), found=text[first:first + 1], start=first,
+                      end=first + 1, expected="printable text, tab, LF or CR", **where)
     if texts is not None:
         texts.keep(doc_id, text)
 
@@ -191,16 +180,15 @@ def _orphan_texts(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts])
         if not regular:
             yield unsafe_finding(unsafe_kind(path) or "not a regular file", display(path))
         else:
-            yield finding("text-orphan", "text file that no document record lists",
-                          file=display(path), hint="add it with `cash add`, or remove it")
+            yield finding("text-orphan", file=display(path))
 
 
 def _structures(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -> Iterator[Finding]:
     file = display(paths.structure)
     if not os.path.lexists(paths.structure):
-        yield finding("file-missing", "file missing", file=file)
+        yield finding("file-missing", file=file)
         return
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # document id -> line of its first record
     for number, record in iter_lines(paths.structure, file):
         if isinstance(record, Finding):
             yield record
@@ -214,19 +202,20 @@ def _structures(paths: CorpusPaths, display, facts: dict[str, _DocumentFacts]) -
         if not is_valid_document_id(doc_id):
             continue
         if doc_id in seen:
-            yield finding("document-duplicate", "document listed twice in structure.jsonl", **where)
+            yield finding("document-duplicate", "structure", related=[Related("first at", file, seen[doc_id], doc_id)],
+                          **where)
             continue
-        seen.add(doc_id)
+        seen[doc_id] = number
         fact = facts.get(doc_id)
         if fact is None:
-            yield finding("document-unknown", "structure for a document not in documents.jsonl", **where)
+            yield finding("document-unknown", "structure", **where)
             continue
         fact.has_structure = True
         if problems:
             continue
         if record["text_sha256"] != fact.sha256:
-            yield finding("text-version-mismatch", "structure was computed on another version of the text",
-                          found=record["text_sha256"], expected=fact.sha256, hint="recompute the structure", **where)
+            yield finding("text-version-mismatch", "structure", found=record["text_sha256"], expected=fact.sha256,
+                          **where)
             continue
         yield from _zones(record["zones"], fact.length, where)
         for key in ("sentences", "tokens"):
@@ -242,12 +231,10 @@ def _zones(zones: list[dict[str, Any]], length: int, where: dict[str, Any]) -> I
     bounds_start = np.concatenate(([0], ends))          # where each zone should start
     bounds_end = np.concatenate((starts, [length]))     # where the previous zone should end
     for i in np.flatnonzero(bounds_end > bounds_start):
-        yield finding("zones-gap", "characters covered by no zone", **where, start=int(bounds_start[i]),
-                      end=int(bounds_end[i]), hint="zones must cover the text exactly once")
+        yield finding("zones-gap", **where, start=int(bounds_start[i]), end=int(bounds_end[i]))
     for i in np.flatnonzero(starts[1:] < ends[:-1]):
-        yield finding("zones-overlap", f"zone {i + 1} overlaps or precedes zone {i}", **where,
-                      start=int(starts[i + 1]), end=int(min(ends[i], ends[i + 1])),
-                      hint="zones are sorted and disjoint")
+        yield finding("zones-overlap", index=i + 1, previous=i, **where, start=int(starts[i + 1]),
+                      end=int(min(ends[i], ends[i + 1])))
 
 
 def _ordered_spans(key: str, pairs: list[list[int]], length: int, where: dict[str, Any],
@@ -264,5 +251,5 @@ def _ordered_spans(key: str, pairs: list[list[int]], length: int, where: dict[st
         s, e = int(starts[i]), int(ends[i])
         why = ("start >= end" if s >= e else "outside the text" if s < 0 or e > length
                else "overlaps or precedes the previous one")
-        yield finding("structure-offset-invalid", f"$.{key}[{i}]: {why}", **where, start=s, end=e,
+        yield finding("structure-offset-invalid", key=key, index=i, reason=why, **where, start=s, end=e,
                       expected=f"sorted, disjoint, non-empty spans within [0, {length})")

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..paths import is_valid_document_id, is_valid_layer_name
 from ..schema import is_supported_schema_version
-from .findings import Finding, finding
+from .findings import Finding, Related, finding
 from .index import CorpusIndex
 from .shapes import id_findings, record_def, schema_findings
 from .spans import check_spans, code_points
@@ -56,7 +56,7 @@ class _LayerState:
     def __init__(self, index: CorpusIndex, file: str, layer_name: str | None, fast: bool):
         self.index, self.file, self.layer_name, self.fast = index, file, layer_name, fast
         self.first = True
-        self.seen_documents: set[str] = set()
+        self.seen_documents: dict[str, int] = {}  # document id -> line of its first document record
         self.previous_document: str | None = None
         self.current: _Document | None = None
 
@@ -77,12 +77,9 @@ class _LayerState:
         if self.first:
             self.first = False
             if kind != "layer":
-                yield finding("header-missing", "the first record is not the layer header",
-                              file=self.file, line=number, found=str(kind), expected="layer",
-                              hint="start the file with {\"record\": \"layer\", …, \"provenance\": {…}}")
+                yield finding("header-missing", file=self.file, line=number, found=str(kind), expected="layer")
         elif kind == "layer":
-            yield finding("header-misplaced", "a layer header after the first record", file=self.file, line=number,
-                          hint="a layer file has exactly one header, on its first line")
+            yield finding("header-misplaced", file=self.file, line=number)
         line = _Line(number, record, not problems)
         if kind == "layer" and is_first:
             yield from self._header(line)
@@ -92,37 +89,29 @@ class _LayerState:
         elif kind in ANNOTATION_KINDS:
             doc_id = record.get("document_id")
             if self.current is None or doc_id != self.current.document_id:
-                yield finding("record-outside-document",
-                              "annotation is not under its document's record" if self.current is not None
-                              else "annotation before any document record",
+                yield finding("record-outside-document", None if self.current is not None else "before",
                               found=None if self.current is None else f"under {self.current.document_id}",
-                              expected=f"under {doc_id}",
-                              hint="put each annotation after its document's `document` line", **where)
+                              expected=f"under {doc_id}", **where)
             else:
                 self.current.annotations.append(line)
 
     def finish(self) -> Iterator[Finding]:
         yield from self._close()
         if self.first:
-            yield finding("layer-empty", "the layer file has no records", file=self.file,
-                          hint="a layer starts with its header line")
+            yield finding("layer-empty", file=self.file)
 
     def _header(self, line: _Line) -> Iterator[Finding]:
         record, where = line.record, {"file": self.file, "line": line.number}
         name = record.get("layer")
         if self.layer_name is not None and is_valid_layer_name(name) and name != self.layer_name:
-            yield finding("layer-name-mismatch", "the header's layer name differs from the file name",
-                          found=name, expected=self.layer_name, hint="rename the file or fix `layer`", **where)
+            yield finding("layer-name-mismatch", found=name, expected=self.layer_name, **where)
         version = record.get("schema_version")
         if isinstance(version, str) and not is_supported_schema_version(version):
-            yield finding("schema-version-unsupported", "schema version not supported by this package",
-                          found=version, expected="same MAJOR, not newer than the shipped schema",
-                          hint="upgrade cash-corpus or migrate the layer", **where)
+            yield finding("schema-version-unsupported", found=version,
+                          expected="same MAJOR, not newer than the shipped schema", **where)
         corpus_version = record.get("corpus_version")
         if isinstance(corpus_version, str) and self.index.version and corpus_version != self.index.version:
-            yield finding("corpus-version-mismatch", "layer made against another corpus version",
-                          found=corpus_version, expected=self.index.version,
-                          hint="text_sha256 per document decides whether offsets still hold", **where)
+            yield finding("corpus-version-mismatch", found=corpus_version, expected=self.index.version, **where)
 
     def _open(self, line: _Line) -> Iterator[Finding]:
         self.current = _Document(line)
@@ -135,13 +124,12 @@ class _LayerState:
         """A document line's place among the documents before it: not repeated, sorted by id."""
         where = {"file": self.file, "line": number, "document_id": doc_id}
         if doc_id in self.seen_documents:
-            yield finding("document-duplicate", "the document appears twice in this layer",
-                          hint="merge its records under one document line", **where)
+            yield finding("document-duplicate", related=[Related("first at", self.file, self.seen_documents[doc_id],
+                                                                 doc_id)], **where)
         elif self.previous_document is not None and doc_id < self.previous_document:
-            yield finding("record-unsorted", "documents are not sorted by id", found=doc_id,
-                          expected=f"after {self.previous_document}", hint="write layers with layers.write_layer",
+            yield finding("record-unsorted", "documents", found=doc_id, expected=f"after {self.previous_document}",
                           **where)
-        self.seen_documents.add(doc_id)
+        self.seen_documents.setdefault(doc_id, line.number)
         self.previous_document = doc_id
 
     def _close(self) -> Iterator[Finding]:
@@ -164,14 +152,11 @@ def check_document(document: _Document, index: CorpusIndex, file: str) -> Iterat
     base = {"file": file, "line": head.number, "document_id": doc_id}
     text_usable = False
     if is_valid_document_id(doc_id) and doc_id not in index.sha256:
-        yield finding("document-unknown", "document not in corpus/documents.jsonl",
-                      hint="add it with `cash add` or fix document_id", **base)
+        yield finding("document-unknown", **base)
     elif head.valid:
         expected = index.sha256[doc_id]
         if head.record["text_sha256"] != expected:
-            yield finding("text-version-mismatch", "annotations were made against another version of the text",
-                          found=head.record["text_sha256"], expected=expected,
-                          hint="re-project the annotations onto the current text, then update text_sha256", **base)
+            yield finding("text-version-mismatch", found=head.record["text_sha256"], expected=expected, **base)
         else:
             text_usable = True
         yield from _stance_duplicates(head.record["document_stance"], base)
@@ -188,8 +173,7 @@ def check_document(document: _Document, index: CorpusIndex, file: str) -> Iterat
     if text_usable and valid:
         raw = index.text(doc_id)
         if raw is None:
-            yield finding("text-missing", "the document's raw text is missing or unreadable",
-                          hint="restore corpus/texts/<id>.txt", **base)
+            yield finding("text-missing", "unreadable", **base)
         else:
             yield from _spans(valid, code_points(raw), raw, file)
     yield from _order(valid, file)
@@ -199,8 +183,7 @@ def _stance_duplicates(stances: list[dict[str, Any]], where: dict[str, Any]) -> 
     counts = Counter(s["target"] for s in stances)
     for target, count in counts.items():
         if count > 1:
-            yield finding("stance-target-duplicate", f"stance lists target {target} {count} times",
-                          found=target, hint="one stance per target", **where)
+            yield finding("stance-target-duplicate", target=target, count=count, found=target, **where)
 
 
 def _duplicate_ids(lines: list[_Line], file: str, doc_id: Any) -> Iterator[Finding]:
@@ -210,10 +193,8 @@ def _duplicate_ids(lines: list[_Line], file: str, doc_id: Any) -> Iterator[Findi
         if not isinstance(ann_id, str):
             continue
         if ann_id in first_line:
-            yield finding("id-duplicate", "annotation id already used in this document",
-                          file=file, line=line.number, document_id=doc_id, annotation_id=ann_id,
-                          found=f"also on line {first_line[ann_id]}",
-                          hint="ids are unique per document across claims, cues and attributions")
+            yield finding("id-duplicate", file=file, line=line.number, document_id=doc_id, annotation_id=ann_id,
+                          related=[Related("first at", file, first_line[ann_id], doc_id, ann_id)])
         else:
             first_line[ann_id] = line.number
 
@@ -233,12 +214,8 @@ def _references(lines: list[_Line], valid: list[_Line], file: str) -> Iterator[F
         if kind == "claim":
             holder = record["holder"]
             if (holder["type"] == "attribution") != (holder["attribution_id"] is not None):
-                yield finding("holder-inconsistent",
-                              "holder type 'attribution' needs an attribution_id" if holder["type"] == "attribution"
-                              else "holder type 'author' must have attribution_id null",
-                              found=f"type={holder['type']}, attribution_id={holder['attribution_id']}",
-                              hint="author → null; attribution → the id of the attribution whose content carries the claim",
-                              **where)
+                yield finding("holder-inconsistent", None if holder["type"] == "attribution" else "author",
+                              found=f"type={holder['type']}, attribution_id={holder['attribution_id']}", **where)
             target = holder["attribution_id"]
             if target is not None and target not in ids["attribution"]:
                 yield _dangling("$.holder.attribution_id", target, "attribution", where)
@@ -257,8 +234,7 @@ def _references(lines: list[_Line], valid: list[_Line], file: str) -> Iterator[F
 
 
 def _dangling(path: str, target: str, kind: str, where: dict[str, Any]) -> Finding:
-    return finding("ref-dangling", f"{path} refers to no {kind} of this document", found=target,
-                   expected=f"the id of a {kind}", hint=f"add the {kind} or fix the reference", **where)
+    return finding("ref-dangling", at=path, kind=kind, found=target, expected=f"the id of a {kind}", **where)
 
 
 def _cycles(parents: dict[str, str], by_id: dict[str, _Line], file: str, in_cycles: set[str]) -> Iterator[Finding]:
@@ -277,10 +253,9 @@ def _cycles(parents: dict[str, str], by_id: dict[str, _Line], file: str, in_cycl
             in_cycles.update(cycle)
             first = min(cycle, key=lambda a: by_id[a].number if a in by_id else 0)
             line = by_id.get(first)
-            yield finding("ref-cycle", "attribution parents form a cycle", file=file,
-                          line=line.number if line else None,
+            yield finding("ref-cycle", file=file, line=line.number if line else None,
                           document_id=line.record["document_id"] if line else None, annotation_id=first,
-                          found=" → ".join(cycle + [node]), hint="parent points to the enclosing attribution")
+                          found=" → ".join(cycle + [node]))
         done.update(path)
 
 
@@ -297,20 +272,18 @@ def _containment(valid: list[_Line], file: str, in_cycles: set[str]) -> Iterator
         if record["record"] == "claim":
             outer = attributions.get(record["holder"]["attribution_id"])
             if outer is not None and not _inside((record["start"], record["end"]), outer["content"]):
-                yield finding("claim-outside-attribution", "claim lies outside its holder attribution's content",
-                              start=record["start"], end=record["end"],
+                yield finding("claim-outside-attribution", start=record["start"], end=record["end"],
                               expected=f"inside [{outer['content']['start']}, {outer['content']['end']}) of {outer['id']}",
-                              hint="a reported claim is inside (usually equal to) the content span", **where)
+                              **where)
         elif (record["record"] == "attribution" and record["parent"] in attributions
               and record["id"] not in in_cycles):
             outer = attributions[record["parent"]]
             spans = [record[k] for k in ("source", "cue", "content") if record[k] is not None]
             extent = (min(s["start"] for s in spans), max(s["end"] for s in spans))
             if not _inside(extent, outer["content"]):
-                yield finding("attribution-outside-parent", "nested attribution lies outside its parent's content",
-                              start=extent[0], end=extent[1],
+                yield finding("attribution-outside-parent", start=extent[0], end=extent[1],
                               expected=f"inside [{outer['content']['start']}, {outer['content']['end']}) of {outer['id']}",
-                              hint="parent is the attribution whose content contains this one", **where)
+                              **where)
         if record["record"] == "attribution":
             cue, content, source = record["cue"], record["content"], record["source"]
             if (content["start"] <= cue["start"] and cue["end"] <= content["end"]) or (
@@ -322,14 +295,11 @@ def _attribution_parts(record: dict[str, Any], where: dict[str, Any]) -> Iterato
     """An attribution's cue is not part of what is reported, and its source is not the report itself."""
     cue, content, source = record["cue"], record["content"], record["source"]
     if _inside((cue["start"], cue["end"]), content):
-        yield finding("attribution-cue-in-content", "the attribution's cue lies inside its own content",
-                      start=cue["start"], end=cue["end"], found=cue["text"],
-                      expected=f"outside the content [{content['start']}, {content['end']})",
-                      hint="the cue (said, according to…) introduces the content and is not part of it", **where)
+        yield finding("attribution-cue-in-content", start=cue["start"], end=cue["end"], found=cue["text"],
+                      expected=f"outside the content [{content['start']}, {content['end']})", **where)
     if source is not None and (source["start"], source["end"]) == (content["start"], content["end"]):
-        yield finding("attribution-source-is-content", "the attribution's source is the same span as its content",
-                      start=source["start"], end=source["end"], found=source["text"],
-                      hint="the source is who is reported; the content is what they say", **where)
+        yield finding("attribution-source-is-content", start=source["start"], end=source["end"],
+                      found=source["text"], **where)
 
 
 def _span_fields(record: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -362,20 +332,13 @@ def _spans(valid: list[_Line], raw: np.ndarray, text: str, file: str) -> Iterato
         where = {"file": file, "line": line.number, "document_id": line.record["document_id"],
                  "annotation_id": line.record["id"], "start": starts[i], "end": ends[i]}
         if verdict.empty[i]:
-            yield finding("offset-empty", f"{path}: start >= end", found=f"[{starts[i]}, {ends[i]})",
-                          hint="a span needs start < end (half-open)", **where)
+            yield finding("offset-empty", at=path, found=f"[{starts[i]}, {ends[i]})", **where)
         elif verdict.out_of_range[i]:
-            yield finding("offset-out-of-range", f"{path}: end is beyond the text", found=str(ends[i]),
-                          expected=f"<= {raw.size}", hint="offsets count code points of the raw text", **where)
+            yield finding("offset-out-of-range", at=path, found=str(ends[i]), expected=f"<= {raw.size}", **where)
         elif verdict.text_mismatch[i]:
-            yield finding("span-text-mismatch", f"{path}: span text differs from the raw text",
-                          found=texts[i], expected=text[starts[i]:ends[i]],
-                          hint="offsets are code points, not UTF-16 units or bytes; never normalise the text",
-                          **where)
+            yield finding("span-text-mismatch", at=path, found=texts[i], expected=text[starts[i]:ends[i]], **where)
         else:
-            yield finding("span-whitespace", f"{path}: span starts or ends with whitespace",
-                          found=texts[i], expected=texts[i].strip(), hint="trim the span to its first and last character",
-                          **where)
+            yield finding("span-whitespace", at=path, found=texts[i], expected=texts[i].strip(), **where)
 
 
 def _order_key(record: dict[str, Any]) -> tuple:
@@ -389,10 +352,8 @@ def _order(valid: list[_Line], file: str) -> Iterator[Finding]:
     for line in valid:
         key = _order_key(line.record)
         if previous is not None and key < previous:
-            yield finding("record-unsorted", "annotations are not in canonical order",
-                          file=file, line=line.number, document_id=line.record["document_id"],
+            yield finding("record-unsorted", file=file, line=line.number, document_id=line.record["document_id"],
                           annotation_id=line.record["id"],
-                          expected="attributions, then claims, then cues, each sorted by offset",
-                          hint="write layers with layers.write_layer")
+                          expected="attributions, then claims, then cues, each sorted by offset")
             return
         previous = key

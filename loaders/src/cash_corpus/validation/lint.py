@@ -6,7 +6,7 @@ occurrence elsewhere, a reported claim that carries the author's own stance, an 
 whose content holds no claim, a document stance that its own claims contradict, a stance that
 lists a target twice. Each rule is a small pure function over typed records
 (`records.DocumentAnnotations`); none of them proves an error, so every finding is a warning
-whose code is in the catalogue (`findings.CODES`) and whose hint says what to check.
+whose code, wording and hint are in the catalogue (`findings.CATALOGUE`).
 
 Lint trusts its input: it runs only on layers that `cash validate` found free of errors (the
 CLI skips a layer with errors and says so), reading it with `layers.iter_documents`. It streams
@@ -112,13 +112,10 @@ def unmarked_cue_occurrences(document: DocumentAnnotations, raw: str, forms: dic
             continue
         where_marked = (f"doc={site.document_id} ann={site.cue_id} [{site.span.start}, {site.span.end})")
         times = "once" if site.count == 1 else f"{site.count} times"
-        yield finding("cue-unmarked-occurrence",
-                      f"{_shown(match.group())} is not marked here but is marked as a cue ({site.kind}/{site.cue_type}) "
-                      f"{times} in this layer, first at {where_marked}",
+        yield finding("cue-unmarked-occurrence", occurrence=_shown(match.group()), kind=site.kind,
+                      cue_type=site.cue_type, times=times, first=where_marked,
                       file=file, document_id=document.document_id, start=start, end=end,
-                      found=match.group(), expected=f"a cue, as at {where_marked}",
-                      hint="mark this occurrence as a cue too, or note why it is not one here (e.g. deontic, "
-                           "not epistemic); if the marked one is wrong, remove that instead")
+                      found=match.group(), expected=f"a cue, as at {where_marked}")
 
 
 # -- rule 2: a reported claim carrying the author's document stance on every target it lists
@@ -139,15 +136,11 @@ def reported_claims_with_author_stance(document: DocumentAnnotations, file: str 
         if all(document_stance.get(s.target) == s.polarity for s in claim.stance):
             source = sources.get(claim.holder.attribution_id)
             holder = f"{claim.holder.attribution_id}" + (f" (source {_shown(source)})" if source else " (implicit source)")
-            yield finding("stance-reported-as-author",
-                          f"claim held by attribution {holder} carries the document's own stance on every "
-                          f"target it lists",
+            yield finding("stance-reported-as-author", holder=holder,
                           file=file, document_id=document.document_id, annotation_id=claim.id,
                           start=claim.span.start, end=claim.span.end, found=_stances(claim.stance),
                           expected="the holder's stance as expressed (document stance: "
-                                   + _stances(Stance(s.target, document_stance[s.target]) for s in claim.stance) + ")",
-                          hint="a reported claim's stance is the holder's, not the author's (guidelines §1); keep it "
-                               "if the holder really takes that side, and say so in a note or docs/ADJUDICATION.md")
+                                   + _stances(Stance(s.target, document_stance[s.target]) for s in claim.stance) + ")")
 
 
 # -- rule 3: an attribution whose content span contains no claim
@@ -159,13 +152,11 @@ def attributions_without_claim(document: DocumentAnnotations, file: str | None) 
         content = attribution.content
         if any(content.start <= s and e <= content.end for s, e in claims):
             continue
-        yield finding("attribution-content-without-claim",
-                      f"the content of attribution {attribution.id} ({attribution.parc_type}) holds no claim",
+        yield finding("attribution-content-without-claim", attribution=attribution.id,
+                      parc_type=attribution.parc_type,
                       file=file, document_id=document.document_id, annotation_id=attribution.id,
                       start=content.start, end=content.end, found=content.text,
-                      expected="a claim inside the content span (held by this attribution or a nested one)",
-                      hint="a content is a proposition (guidelines §3): annotate its claim, or drop the "
-                           "attribution if the content is only a noun phrase")
+                      expected="a claim inside the content span (held by this attribution or a nested one)")
 
 
 # -- rule 4: document stance contradicting the majority of the author's claims on a target
@@ -195,12 +186,9 @@ def document_stance_contradictions(document: DocumentAnnotations, file: str | No
             contradicted = size * 2 > total and majority in _CONTRADICTED_BY.get(entry.polarity, ())
             why = f"most author claims on it are {majority}"
         if contradicted:
-            yield finding("stance-document-contradicts-claims",
-                          f"document stance on {entry.target} is {entry.polarity} but {why}",
-                          file=file, document_id=document.document_id,
-                          found=f"{entry.target} {entry.polarity}", expected=f"author claims on {entry.target}: {tally}",
-                          hint="the document stance is the author's overall position (guidelines §1): check the "
-                               "document stance and the claim stances on this target")
+            yield finding("stance-document-contradicts-claims", target=entry.target, polarity=entry.polarity,
+                          why=why, file=file, document_id=document.document_id,
+                          found=f"{entry.target} {entry.polarity}", expected=f"author claims on {entry.target}: {tally}")
 
 
 # -- rule 5: a stance listing the same target twice
@@ -208,15 +196,13 @@ def document_stance_contradictions(document: DocumentAnnotations, file: str | No
 def repeated_stance_targets(document: DocumentAnnotations, file: str | None) -> Iterator[Finding]:
     """The document stance and each claim stance list every target at most once."""
     for target, count in _repeated(document.document_stance):
-        yield finding("stance-target-repeated", f"document stance lists {target} {count} times",
-                      file=file, document_id=document.document_id, found=target,
-                      hint="one entry per target; keep the one that holds")
+        yield finding("stance-target-repeated", "document", target=target, count=count,
+                      file=file, document_id=document.document_id, found=target)
     for claim in document.claims:
         for target, count in _repeated(claim.stance):
-            yield finding("stance-target-repeated", f"claim stance lists {target} {count} times",
+            yield finding("stance-target-repeated", target=target, count=count,
                           file=file, document_id=document.document_id, annotation_id=claim.id,
-                          start=claim.span.start, end=claim.span.end, found=_stances(claim.stance),
-                          hint="one entry per target; keep the one that holds")
+                          start=claim.span.start, end=claim.span.end, found=_stances(claim.stance))
 
 
 DOCUMENT_RULES: tuple[Callable[[DocumentAnnotations, str | None], Iterator[Finding]], ...] = (

@@ -15,14 +15,11 @@ import orjson
 
 from ..jsonl import JsonInputError, decode_json
 from ..paths import UnsafeFileError, open_regular, read_regular_bytes, unsafe_kind
-from .findings import Finding, finding
-
-UNSAFE_HINT = "corpus files must be regular files inside the corpus root (no symlinks, FIFOs or devices)"
+from .findings import Finding, decoder_finding, finding
 
 
 def unsafe_finding(kind: str, file: str, **where: Any) -> Finding:
-    return finding("file-unsafe", f"{kind}, not a regular file: refused, never read", file=file,
-                   hint=UNSAFE_HINT, **where)
+    return finding("file-unsafe", kind=kind, file=file, **where)
 
 
 def iter_lines(path: Path, file: str) -> Iterator[tuple[int, dict[str, Any] | Finding]]:
@@ -58,12 +55,11 @@ def _parse(number: int, raw: bytes, file: str) -> Iterator[tuple[int, dict[str, 
         found = None
         if exc.code == "json-malformed" and exc.column is not None:
             found = raw.decode("utf-8", "replace").rstrip("\n")
-        yield number, finding(exc.code, exc.message, file=file, line=number, found=found, hint=exc.hint)
+        yield number, decoder_finding(exc, file=file, line=number, found=found)
         return
     if not isinstance(value, dict):
-        yield number, finding("json-malformed", f"expected a JSON object, got {type(value).__name__}",
-                              file=file, line=number, found=raw.decode("utf-8", "replace").rstrip("\n"),
-                              hint="one JSON object per line")
+        yield number, finding("json-malformed", kind=type(value).__name__, file=file, line=number,
+                              found=raw.decode("utf-8", "replace").rstrip("\n"))
         return
     yield number, value
 
@@ -76,10 +72,10 @@ def read_json_file(path: Path, file: str) -> tuple[Any, list[Finding]]:
     try:
         data = read_regular_bytes(path)
     except FileNotFoundError:
-        return None, [finding("file-missing", "file missing", file=file)]
+        return None, [finding("file-missing", file=file)]
     except UnsafeFileError as exc:
         return None, [unsafe_finding(exc.message.split(",")[0], file)]
     try:
         return decode_json(data), []
     except JsonInputError as exc:
-        return None, [finding(exc.code, exc.message, file=file, hint=exc.hint)]
+        return None, [decoder_finding(exc, file=file)]

@@ -1,38 +1,27 @@
 """Schema conformance of one record: fast yes/no first, jsonschema's precise errors only on failure.
 
-Each jsonschema error becomes a Finding whose code comes from the validator keyword and the
-schema node (`required` → schema-missing-field, a label $def's oneOf → label-unknown, …).
+Each jsonschema error becomes a Finding whose code is chosen from the error's structured fields:
+the validator keyword, the schema path, and the `$defs` that path reaches (`required` of a
+property that is a `$defs/provenance` → provenance-missing, a label `$def`'s oneOf →
+label-unknown, `pattern` inside `$defs/document_id` → id-unsafe, …). No field name of the
+instance decides a code; the wording of each code is in the catalogue (findings.CATALOGUE).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from ..errors import escape_controls, quote, show_token
+from ..errors import escape_controls, show_token
 from ..jsonl import JsonInputError, check_decoded
-from ..paths import ID_HINT, is_reserved_name
-from ..schema import INT64_MAX, inventories, is_json_integer, load_schema, schema_cached, validator
+from ..paths import is_reserved_name
+from ..schema import INT64_MAX, inventories, is_json_integer, load_schema, validator
 from .fastcheck import fast_check
-from .findings import Finding, finding
-
-HINTS = {
-    "schema-unknown-field": "remove the field or check its spelling against schema/cash.schema.json",
-    "schema-missing-field": "every required field must be present (use null where the schema allows it)",
-    "schema-wrong-type": "check the JSON type against schema/cash.schema.json",
-    "label-unknown": "use a label from the inventory in schema/cash.schema.json (see schema/GUIDELINES.md)",
-    "id-unsafe": ID_HINT,
-    "number-out-of-range": "offsets and counts are 64-bit integers",
-    "offset-negative": "offsets are code points from 0",
-    "offset-empty": "a span needs start < end",
-    "provenance-missing": "a layer header records method, annotator, guideline_version and date",
-    "attribution-incomplete": "an attribution needs a cue span and a content span (only the source may be null)",
-    "record-unknown": "record is one of layer, document, attribution, claim, cue",
-}
+from .findings import Finding, decoder_finding, finding
 
 # The record kinds of a layer file and the $defs entry each must match.
 RECORD_DEFS = {"layer": "layer_record", "document": "document_record", "claim": "claim",
@@ -57,7 +46,7 @@ def schema_findings(record: Any, def_name: str, where: dict[str, Any], fast: boo
     try:  # before jsonschema and the messages recurse into it (orjson accepts deep nesting)
         check_decoded(record)
     except JsonInputError as exc:
-        return [finding(exc.code, exc.message, hint=exc.hint, **where)]
+        return [decoder_finding(exc, **where)]
     out: list[Finding] = []
     seen: set[tuple] = set()
     for error in validator(def_name).iter_errors(record):
@@ -85,13 +74,6 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
         yield from _leaves(sub)
 
 
-@schema_cached
-def _label_defs() -> dict[str, str]:
-    """json of each label $def -> its name, to recognise a label node in an error."""
-    defs = load_schema()["$defs"]
-    return {json.dumps(defs[name], sort_keys=True): name for name in inventories()}
-
-
 def _is_label_node(node: Any) -> bool:
     return isinstance(node, dict) and "oneOf" in node and all(
         isinstance(o, dict) and "const" in o for o in node["oneOf"])
@@ -109,11 +91,84 @@ def _short(value: Any) -> str:
     return text if len(text) <= 120 else text[:119] + "…"
 
 
-def _span_where(record: Any, path) -> dict[str, Any]:
-    """Offsets of the span the error is in: the record's own, or the attribution sub-span's."""
+@dataclass(frozen=True)
+class Reached:
+    """Where a jsonschema error's schema path leads: the `$defs` entries it passes through, each
+    with the instance path at which it was entered (outermost first), and the property the
+    innermost object schema was asked about, if any."""
+
+    defs: tuple[tuple[str, tuple], ...]
+
+    @property
+    def innermost(self) -> str:
+        return self.defs[-1][0]
+
+    def outer(self, level: int = 1) -> str | None:
+        return self.defs[-1 - level][0] if len(self.defs) > level else None
+
+    def entered(self, name: str) -> tuple | None:
+        """The instance path at which `$defs/name` was last entered (None if never)."""
+        for def_name, at in reversed(self.defs):
+            if def_name == name:
+                return at
+        return None
+
+
+# Schema keywords whose subschema applies to a member of the instance: the next path element
+# names the member (properties, patternProperties, prefixItems) or the keyword applies to every
+# member (items, additionalProperties, …).
+_KEYED = ("properties", "patternProperties", "prefixItems", "dependentSchemas")
+_EACH = ("items", "additionalProperties", "contains", "unevaluatedItems", "unevaluatedProperties", "propertyNames")
+
+
+def _ref_name(node: Any) -> str | None:
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    return ref.rsplit("/$defs/", 1)[-1] if isinstance(ref, str) and "/$defs/" in ref else None
+
+
+def reached(def_name: str, schema_path: Sequence[Any], instance_path: Sequence[Any]) -> Reached:
+    """Walk `schema_path` (jsonschema leaves out `$ref` hops) from `$defs/<def_name>`, following
+    a `$ref` wherever the path goes on into the referenced schema."""
+    defs = load_schema()["$defs"]
+    node: Any = defs[def_name]
+    out = [(def_name, ())]
+    depth = 0
+    keyed = False
+    for part in schema_path:
+        while isinstance(node, dict) and part not in node and _ref_name(node) in defs:
+            name = _ref_name(node)
+            node = defs[name]
+            out.append((name, tuple(instance_path[:depth])))
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if keyed:
+            depth, keyed = depth + 1, False
+        elif part in _KEYED:
+            keyed = True
+        elif part in _EACH:
+            depth += 1
+    while _ref_name(node) in defs:  # an error on a whole $ref'd value (e.g. a label's oneOf is reported on it)
+        name = _ref_name(node)
+        node = defs[name]
+        out.append((name, tuple(instance_path[:depth])))
+    return Reached(tuple(out))
+
+
+def _property_def(object_schema: Any, field: str) -> str | None:
+    """The `$defs` entry a property of an object schema is (its `$ref`), if it is one."""
+    properties = object_schema.get("properties", {}) if isinstance(object_schema, dict) else {}
+    return _ref_name(properties.get(field))
+
+
+def _span_where(record: Any, where: Reached) -> dict[str, Any]:
+    """Offsets of the span the error is in: the `$defs/span` value the schema path entered, else the record's own."""
+    at = where.entered("span")
     span = record
-    if path and isinstance(record, dict) and path[0] in ("source", "cue", "content"):
-        span = record.get(path[0])
+    if at:
+        for part in at:
+            span = span.get(part) if isinstance(span, dict) else span[part] if isinstance(span, list) else None
     if isinstance(span, dict):
         start, end = span.get("start"), span.get("end")
         if is_json_integer(start) and is_json_integer(end):
@@ -121,68 +176,87 @@ def _span_where(record: Any, path) -> dict[str, Any]:
     return {}
 
 
+# Codes decided by the $defs an error reaches, not by the instance's field names:
+# a required property that *is* a provenance record → provenance-missing; a required span of an
+# attribution (the cue or the content: a property that is a plain `$defs/span`) missing, or null →
+# attribution-incomplete.
+_REQUIRED_BY_DEF = {"provenance": "provenance-missing"}
+_INCOMPLETE_IN = "attribution"
+
+
 def _to_findings(error: ValidationError, record: Any, def_name: str, where: dict[str, Any]) -> Iterator[Finding]:
     path = list(error.absolute_path)
-    located = {**where, **_span_where(record, path)}
+    how = reached(def_name, list(error.absolute_schema_path)[:-1], path)
+    located = {**where, **_span_where(record, how)}
     keyword = error.validator
     at = _json_path(path)
-    kind = record.get("record") if isinstance(record, dict) else None
     if keyword == "required":
         for field in error.validator_value:
             if isinstance(error.instance, dict) and field not in error.instance:
-                code = "schema-missing-field"
-                if kind == "layer" and not path and field == "provenance":
-                    code = "provenance-missing"
-                elif kind == "attribution" and not path and field in ("cue", "content"):
+                member = _property_def(error.schema, field)
+                code = _REQUIRED_BY_DEF.get(member, "schema-missing-field")
+                if how.innermost == _INCOMPLETE_IN and member == "span":
                     code = "attribution-incomplete"
-                yield finding(code, f"{at}: missing required field '{field}'", expected=field,
-                              hint=HINTS[code], **located)
+                yield finding(code, at=at, field=field, expected=field, **located)
         return
     if keyword == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         for field in error.instance:
             if field not in allowed:
-                yield finding("schema-unknown-field", f"{at}: unknown field {quote(field)}", found=field,
-                              expected="one of " + ", ".join(sorted(allowed)),
-                              hint=HINTS["schema-unknown-field"], **located)
+                yield finding("schema-unknown-field", at=at, field=field, found=field,
+                              expected="one of " + ", ".join(sorted(allowed)), **located)
         return
     if keyword == "type" and _beyond_int64(error.instance) and "integer" in _types(error.validator_value):
-        yield finding("number-out-of-range", f"{at}: integer outside the 64-bit range", found=_short(error.instance),
-                      expected=f"an integer from {-INT64_MAX - 1} to {INT64_MAX}",
-                      hint=HINTS["number-out-of-range"], **located)
+        yield finding("number-out-of-range", at=at, found=_short(error.instance),
+                      expected=f"an integer from {-INT64_MAX - 1} to {INT64_MAX}", **located)
         return
     if keyword == "type" or keyword in ("anyOf", "oneOf") and not _is_label_node(error.schema):
-        code = "schema-wrong-type"
-        if kind == "attribution" and len(path) == 1 and path[0] in ("cue", "content") and error.instance is None:
-            code = "attribution-incomplete"
         expected = error.validator_value if keyword == "type" else _describe_options(error.schema[keyword])
-        yield finding(code, f"{at}: wrong type", found=_short(error.instance), expected=f"{expected}",
-                      hint=HINTS[code], **located)
+        if error.instance is None and how.innermost == "span" and how.outer() == _INCOMPLETE_IN \
+                and len(how.entered("span") or ()) == 1:
+            yield finding("attribution-incomplete", "null", at=at, found=_short(error.instance),
+                          expected=f"{expected}", **located)
+            return
+        yield finding("schema-wrong-type", at=at, found=_short(error.instance), expected=f"{expected}", **located)
         return
     if keyword in ("oneOf", "const", "enum"):
-        if path == ["record"] or (not path and def_name == "annotation_record"):
-            yield finding("record-unknown", f"{at}: unknown record kind", found=_short(error.instance),
-                          expected="layer, document, attribution, claim or cue", hint=HINTS["record-unknown"], **located)
+        if _is_record_kind(how, error):
+            yield finding("record-unknown", at=at, found=_short(error.instance),
+                          expected="layer, document, attribution, claim or cue", **located)
             return
-        name = _label_defs().get(json.dumps(error.schema, sort_keys=True), path[-1] if path else def_name)
+        name = how.innermost if how.innermost in inventories() else (path[-1] if path else def_name)
         values = ([o["const"] for o in error.schema["oneOf"]] if keyword == "oneOf"
                   else error.validator_value if keyword == "enum" else [error.validator_value])
-        yield finding("label-unknown", f"{at}: not a {name} label", found=_short(error.instance),
-                      expected="one of " + ", ".join(map(str, values)), hint=HINTS["label-unknown"], **located)
+        yield finding("label-unknown", at=at, inventory=name, found=_short(error.instance),
+                      expected="one of " + ", ".join(map(str, values)), **located)
         return
-    if keyword in ("pattern", "maxLength") and _is_id_node(error.schema):
-        yield finding("id-unsafe", f"{at}: unsafe id", found=_short(error.instance), expected=error.schema["pattern"],
-                      hint=HINTS["id-unsafe"], **located)
+    if keyword in ("pattern", "maxLength") and how.innermost in ID_DEFS:
+        yield finding("id-unsafe", at=at, found=_short(error.instance), expected=error.schema["pattern"], **located)
         return
     if keyword == "minimum" and _beyond_int64(error.instance):
         return  # reported once, as number-out-of-range
     if keyword == "minimum":
-        code = "offset-negative" if error.instance < 0 else "offset-empty"
-        yield finding(code, f"{at}: below the minimum {error.validator_value}", found=_short(error.instance),
-                      expected=f">= {error.validator_value}", hint=HINTS[code], **located)
+        code, variant = ("offset-negative", None) if error.instance < 0 else ("offset-empty", "minimum")
+        yield finding(code, variant, at=at, minimum=error.validator_value, found=_short(error.instance),
+                      expected=f">= {error.validator_value}", **located)
         return
-    yield finding("schema-constraint", f"{at}: {escape_controls(error.message, 200)}", found=_short(error.instance),
+    yield finding("schema-constraint", at=at, reason=escape_controls(error.message, 200), found=_short(error.instance),
                   expected=f"{keyword}: {_short(error.validator_value)}", **located)
+
+
+# The $defs whose values become file names (a document's text, a layer file): a broken pattern
+# there is a path that could escape its folder.
+ID_DEFS = ("document_id", "layer_name")
+
+
+def _is_record_kind(how: Reached, error: ValidationError) -> bool:
+    """A const/enum on the record-kind discriminator: `properties/record` of a record `$def` (or of
+    the generic annotation_record, whose only const/enum is that discriminator)."""
+    if how.innermost == "annotation_record":
+        return True
+    relative = list(error.relative_schema_path)
+    return how.innermost in RECORD_DEFS.values() and list(error.absolute_schema_path)[-3:-1] == ["properties", "record"] \
+        and relative[-1:] in (["const"], ["enum"])
 
 
 def _types(value: Any) -> tuple:
@@ -204,15 +278,9 @@ def id_findings(value: Any, where: dict[str, Any], at: str) -> list[Finding]:
     """id-unsafe for a document id or layer name that fits its schema pattern but is a Windows
     device name (con, nul, com1…): as a file name it cannot be created or read on Windows."""
     if is_reserved_name(value):
-        return [finding("id-unsafe", f"{at}: a Windows-reserved device name cannot be a file name",
-                        found=value, expected="not con, prn, aux, nul, com1-9 or lpt1-9", hint=HINTS["id-unsafe"],
+        return [finding("id-unsafe", "reserved", at=at, found=value, expected="not con, prn, aux, nul, com1-9 or lpt1-9",
                         **where)]
     return []
-
-
-def _is_id_node(node: Any) -> bool:
-    defs = load_schema()["$defs"]
-    return node == defs["document_id"] or node == defs["layer_name"]
 
 
 def _describe_options(options: list[Any]) -> str:

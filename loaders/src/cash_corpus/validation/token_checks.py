@@ -130,8 +130,5 @@ def _flush(batch, tokens: TokenIndex, doc_id: str | None, file: str) -> Iterator
     for (number, record, what, (start, end)), s_in, e_in in zip(batch, start_inside.tolist(), end_inside.tolist()):
         if s_in or e_in:
             where = "start and end" if s_in and e_in else "start" if s_in else "end"
-            yield finding("span-inside-token", f"the {what} span's {where} falls inside a token of structure.jsonl",
-                          file=file, line=number, document_id=doc_id, annotation_id=record.get("id"),
-                          start=start, end=end,
-                          hint="move the boundary to a token edge, or fix the tokenizer rules (cash_corpus.segment) "
-                               "if the token is wrong")
+            yield finding("span-inside-token", kind=what, edge=where, file=file, line=number, document_id=doc_id,
+                          annotation_id=record.get("id"), start=start, end=end)
