@@ -129,7 +129,7 @@ class _LayerState:
         elif self.previous_document is not None and doc_id < self.previous_document:
             yield finding("record-unsorted", "documents", found=doc_id, expected=f"after {self.previous_document}",
                           **where)
-        self.seen_documents.setdefault(doc_id, line.number)
+        self.seen_documents.setdefault(doc_id, number)
         self.previous_document = doc_id
 
     def _close(self) -> Iterator[Finding]:
