@@ -309,3 +309,18 @@ def test_json_output_is_a_complete_document_even_when_the_command_is_refused(tmp
     report = json.loads(out)
     assert code == 2 and report["refused"]["exit"] == 2 and report["findings"] == []
     assert "no such file" in err and "\n" not in err.rstrip("\n")
+
+
+@pytest.mark.parametrize("layer_version,warned", [("1.0.0", False), ("1.2.0", False), ("1.3.0", True),
+                                                  ("0.9.0", True), ("2.0.0", True)])
+def test_a_layer_made_against_an_earlier_release_of_the_same_major_still_fits(small_corpus, layer_version, warned):
+    import json as _json
+    from cash_corpus.corpus import Corpus
+    from cash_corpus.validation import validate_layer_rows
+    info = small_corpus / "corpus" / "corpus.json"
+    info.write_text(_json.dumps({**_json.loads(info.read_text(encoding="utf-8")), "version": "1.2.0"}), encoding="utf-8")
+    header = {"record": "layer", "layer": "x", "schema_version": schema_version(), "corpus_version": layer_version,
+              "provenance": {"method": "manual", "annotator": "t", "tool": None, "guideline_version": "1.0.0",
+                             "date": "2026-11-29", "notes": None}}
+    codes = [f.code for f in validate_layer_rows([header], Corpus.at(small_corpus), "x.jsonl")]
+    assert ("corpus-version-mismatch" in codes) is warned

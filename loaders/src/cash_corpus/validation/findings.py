@@ -158,7 +158,7 @@ CATALOGUE: dict[str, Code] = _codes(
     Code("schema-version-unsupported", ERROR, "a schema version this package cannot read (other MAJOR, or newer)",
          "schema version not supported by this package", "upgrade cash-corpus or migrate the layer",
          {"corpus": Variant("corpus schema version not supported by this package", "upgrade cash-corpus")}),
-    Code("corpus-version-mismatch", WARNING, "a layer made against another corpus version than corpus.json's",
+    Code("corpus-version-mismatch", WARNING, "a layer made against a corpus version of another MAJOR, or newer than corpus.json's",
          "layer made against another corpus version", "text_sha256 per document decides whether offsets still hold"),
     Code("text-version-mismatch", ERROR, "a layer's text_sha256 (or structure's) differs from the document's sha256",
          "annotations were made against another version of the text",

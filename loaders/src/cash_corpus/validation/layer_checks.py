@@ -110,7 +110,8 @@ class _LayerState:
             yield finding("schema-version-unsupported", found=version,
                           expected="same MAJOR, not newer than the shipped schema", **where)
         corpus_version = record.get("corpus_version")
-        if isinstance(corpus_version, str) and self.index.version and corpus_version != self.index.version:
+        if isinstance(corpus_version, str) and self.index.version and \
+                not _made_within(corpus_version, self.index.version):
             yield finding("corpus-version-mismatch", found=corpus_version, expected=self.index.version, **where)
 
     def _open(self, line: _Line) -> Iterator[Finding]:
@@ -136,6 +137,16 @@ class _LayerState:
         if self.current is not None:
             yield from check_document(self.current, self.index, self.file)
             self.current = None
+
+
+def _made_within(layer_version: str, corpus_version: str) -> bool:
+    """A layer made against an earlier release of the same MAJOR still fits: within a MAJOR no text
+    changes or goes away (README, Versioning), and text_sha256 checks each document anyway."""
+    try:
+        theirs, ours = (tuple(int(p) for p in v.split(".")) for v in (layer_version, corpus_version))
+    except ValueError:
+        return layer_version == corpus_version
+    return len(theirs) == len(ours) == 3 and theirs[0] == ours[0] and theirs <= ours
 
 
 def _where(file: str, number: int, record: dict[str, Any]) -> dict[str, Any]:
