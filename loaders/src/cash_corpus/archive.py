@@ -85,11 +85,8 @@ def archive_bytes(version: str, files: Iterable[tuple[str, bytes]]) -> bytes:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    from .manifest import file_sha256
+    return file_sha256(path)
 
 
 def iter_archive(path: Path) -> Iterator[tuple[str, str, bytes]]:

@@ -113,8 +113,8 @@ def parse_block(data: bytes, path: str) -> DocumentAnnotations:
 
 def run_shard(job: ShardJob) -> ShardResult:
     """The per-shard build as a task: read this shard's documents, write its five Parquet files
-    (with the cyclic GC paused, as the single-process build does: same reason, `hf.build.gc_paused`)."""
-    from .hf.build import gc_paused
+    (with the cyclic GC paused, as the single-process build does: same reason, `jsonl.gc_paused`)."""
+    from .jsonl import gc_paused
     with gc_paused():
         return _run_shard(job)
 

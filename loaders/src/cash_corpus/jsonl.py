@@ -12,6 +12,7 @@ error never leaves a half-written file behind.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -115,6 +116,22 @@ def check_decoded(value: Any, *, integers: bool = False) -> None:
             raise JsonInputError("json-too-deep", f"JSON nested deeper than {MAX_DEPTH} levels",
                                  hint="corpus records nest only a few levels")
         stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list, str, int)))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk decode or build: such work allocates many
+    small objects that form no cycles and are freed by reference counting, and the collector would
+    rescan the live ones again and again (an 89 MB Label Studio export: orjson 0.5 s with the
+    collector off, 3.5 s with it on; about 30% of build time at 10k-40k documents). It is back on
+    (if it was on) before control leaves the block."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def loads_line(raw: bytes) -> Any:

@@ -17,7 +17,8 @@ from ..agreement import compare_layers
 from ..corpus import Corpus
 from ..errors import CashError
 from ..layers import write_layer
-from .importer import (SPLIT, ImportStats, _Spool, default_guideline_version, gc_paused, group_layers, layer_header,
+from ..jsonl import gc_paused
+from .importer import (SPLIT, ImportStats, _Spool, default_guideline_version, group_layers, layer_header,
                        read_export)
 
 PREFIX = "ls"

@@ -27,7 +27,6 @@ from typing import Any
 from .findings import Finding
 from .index import CorpusIndex
 from .layer_checks import _LayerState
-from .reading import iter_lines
 
 DOCUMENT_LINE_PREFIX = b'{"record": "document"'  # the canonical writer's document lines
 SCAN_BLOCK = 1 << 24

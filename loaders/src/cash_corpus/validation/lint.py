@@ -17,7 +17,6 @@ per-document rules. The rules are defined in docs/VALIDATION.md (section Lint).
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -241,15 +240,11 @@ def lint_layer_file(path: Path, text: Callable[[str], str | None], file: str | N
 
     The cyclic garbage collector is paused meanwhile: decoding allocates many small objects and
     none of them form cycles, so its scans are pure cost (refcounting still frees everything)."""
+    from ..jsonl import gc_paused
     from ..layers import iter_documents
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return list(lint_layer(lambda: iter_documents(Path(path)), text, file if file is not None else str(path),
                                zones))
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def annotated_zones(structure_file: Path) -> dict[str, tuple[tuple[int, int], ...]]:
