@@ -53,3 +53,12 @@ def test_a_missing_root_is_a_usage_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CASH_ROOT", str(tmp_path / "nowhere"))
     assert main(["manifest", "--check"]) == 2
     assert "CASH_ROOT=" + str(tmp_path / "nowhere") + " holds no corpus/corpus.json" in capsys.readouterr().err
+
+
+def test_json_output_and_verbose_name_the_root_in_use(small_corpus, capsys):
+    import json as _json
+    from cash_corpus.cli import main as cli_main
+    assert cli_main(["--root", str(small_corpus), "--verbose", "validate", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert _json.loads(captured.out)["root"] == str(small_corpus.resolve())
+    assert f"corpus root {small_corpus.resolve()}" in captured.err

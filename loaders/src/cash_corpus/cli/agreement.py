@@ -40,5 +40,8 @@ def run_agreement(args: argparse.Namespace) -> int:
     corpus = Corpus(CorpusPaths(resolve_root(args)))
     report = compare_layers(resolve_layer(corpus.paths, args.layer_a), resolve_layer(corpus.paths, args.layer_b),
                             corpus).to_dict()
-    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report), end="\n" if args.json else "")
+    if args.json:
+        print(json.dumps({"root": str(corpus.paths.root), **report}, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report), end="")
     return 0

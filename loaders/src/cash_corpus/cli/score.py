@@ -31,7 +31,7 @@ def run_score(args: argparse.Namespace) -> int:
     report = score_layers(resolve_layer(paths, args.gold), resolve_layer(paths, args.prediction), args.document)
     data = report.to_dict(per_document=args.per_document)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps({"root": str(paths.root), **data}, ensure_ascii=False, indent=2))
     else:
         print(format_score(data), end="")
         for doc_id, scores in data.get("per_document", {}).items():

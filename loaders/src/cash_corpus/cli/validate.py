@@ -99,7 +99,8 @@ def _run_validate(args: argparse.Namespace) -> int:
     n_errors = len(errors(findings))
     n_warnings = sum(1 for f in findings if f.severity == WARNING)
     if args.json:
-        out = {"findings": [f.to_dict() for f in findings], "errors": n_errors, "warnings": n_warnings}
+        out = {"root": None if root is None else str(root), "findings": [f.to_dict() for f in findings],
+               "errors": n_errors, "warnings": n_warnings}
         if args.lint:
             out["lint_warnings"] = n_lint
             out["lint_skipped"] = [{"file": name, "reason": why} for name, why in skipped]
