@@ -302,3 +302,44 @@ def test_add_refuses_control_characters_in_the_text(corpus_root, tmp_path, capsy
     err = capsys.readouterr().err
     assert "control character" in err and "\x1b" not in err
     assert tree(corpus_root) == before
+
+
+
+@pytest.mark.parametrize("command", ["ls import", "generate"])
+def test_an_interrupt_at_every_rename_of_import_and_generate_leaves_a_valid_corpus(command, tmp_path, monkeypatch,
+                                                                                   capsys):
+    """The same property for `cash ls import` (a synthetic corpus and its Label Studio export) and
+    `cash generate` (a copy of this repository's sources with one generated table made stale)."""
+    import shutil
+    from cash_corpus.synth import write_synth
+    template = tmp_path / "template"
+    if command == "ls import":
+        export = tmp_path / "export.json"
+        write_synth(template, 6, seed=3, ls_export=export)
+        argv_for = lambda root: ["--root", str(root), "ls", "import", str(export), "--layer", "ls",  # noqa: E731
+                                 "--annotators", "merge"]
+    else:
+        repo = Path(__file__).resolve().parents[1]
+        for folder in ("corpus", "annotations", "schema"):
+            shutil.copytree(repo / folder, template / folder)
+        xml = template / "schema" / "generated" / "labelstudio.xml"
+        xml.write_text(xml.read_text(encoding="utf-8").replace('value="factual"', 'value="fact"'), encoding="utf-8")
+        argv_for = lambda root: ["--root", str(root), "generate"]  # noqa: E731
+    probe = tmp_path / "probe"
+    _copy(template, probe)
+    total = count_replaces(monkeypatch, argv_for(probe))
+    assert total >= 2
+    final = tree(probe)
+    for n in range(1, total + 1):
+        root = tmp_path / f"run-{n}"
+        _copy(template, root)
+        before = tree(root)
+        Interrupt(monkeypatch, n)
+        assert main(argv_for(root)) == 130
+        monkeypatch.undo()
+        assert main(["--root", str(root), "validate"]) == 0, capsys.readouterr()
+        recovered = tree(root)
+        assert recovered in (before, final), f"interrupt at rename {n}: neither the old nor the new corpus"
+        if recovered == before:
+            assert main(argv_for(root)) == 0, capsys.readouterr()
+        assert tree(root) == final
