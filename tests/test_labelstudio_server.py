@@ -140,3 +140,32 @@ def test_pull_names_annotators_by_email(label_studio_server, tmp_path):  # noqa:
     _annotate(label_studio_server, pushed.project_id, document_results(gold, corpus.text("d1")))
     stats = ls.pull(corpus, label_studio_server.url, label_studio_server.token, "cash-emails", "e")
     assert stats.written == ["e-cash-tests-example-org"]
+
+
+def _field(obj, name):
+    return getattr(obj, name) if hasattr(obj, name) else obj.get(name)
+
+
+def test_a_predicted_layer_reaches_the_server_with_its_scores(label_studio_server, tmp_path):  # noqa: F811
+    """Scores reach Label Studio both ways a prediction is stored: inside imported tasks (new
+    project) and through the predictions API (a layer pushed into an existing project)."""
+    from test_labelstudio_tasks import _scored
+    from cash_corpus.labelstudio.tasks import document_score, record_score
+    server = label_studio_server
+    corpus = make_corpus(tmp_path / "root")
+    doc = _scored(gold_document(corpus))
+    write_gold(corpus, [doc], name="pred")
+    expected = {r.id: record_score(r) for r in (*doc.claims, *doc.cues, *doc.attributions)}
+    with_tasks = ls.push(corpus, server.url, server.token, "cash-scores-import", ["pred"])
+    later = ls.push(corpus, server.url, server.token, "cash-scores-api")
+    assert later.predictions_added == 0
+    assert ls.push(corpus, server.url, server.token, "cash-scores-api", ["pred"]).predictions_added == 1
+    for project_id in (with_tasks.project_id, later.project_id):
+        [task] = _tasks(server, project_id)
+        [prediction] = task.predictions
+        assert _field(prediction, "score") == pytest.approx(document_score(doc))
+        stored = {}
+        for result in _field(prediction, "result"):
+            if result["type"] == "labels":
+                stored.setdefault(result["meta"]["cash_id"], set()).add(result["score"])
+        assert stored == {record_id: {score} for record_id, score in expected.items()}

@@ -67,7 +67,7 @@ def corrupted_layer(draw):
         else:
             record["parent"] = bad
         return rows, {"ref-dangling"}
-    record[draw(st.sampled_from(["label", "score", "Text", "span"]))] = draw(st.integers() | st.text(max_size=4))
+    record[draw(st.sampled_from(["label", "confidence", "Text", "span"]))] = draw(st.integers() | st.text(max_size=4))
     return rows, {"schema-unknown-field"}
 
 

@@ -24,6 +24,9 @@ from ..records import DocumentAnnotations, LayerHeader, Provenance, Structure
 from .assemble import SentencePrediction, assemble, majority_types
 
 MODELS = ("lexicon", "crf")
+# The lexicon has no confidence of its own: every record it yields gets this one constant score,
+# which says "a word-list match" and ranks nothing (the CRF's scores are its marginals, crf.py).
+LEXICON_SCORE = 0.5
 BLOCK = "baselines (cash baselines)"
 
 
@@ -54,13 +57,20 @@ class Model:
                 cues = [(tokens[i][0], tokens[j - 1][1], *value) for i, j, value in match(words, "cue")]
                 prediction.cues = cues
                 prediction.roles = [(tokens[i][0], tokens[j - 1][1], "cue") for i, j, _ in match(words, "attribution")]
+                prediction.scores = {**{("cue", s, e): LEXICON_SCORE for s, e, _, _ in prediction.cues},
+                                     **{("attribution_cue", s, e): LEXICON_SCORE for s, e, _ in prediction.roles}}
             else:
-                tags = self.tagger.predict(words)
-                prediction.claims = [(s.start, s.end, s.label) for s in decode(tokens, tags["claim"])]
+                from .crf import span_score
+                tags, marginals = self.tagger.predict_with_marginals(words)
+                spans = {family: decode(tokens, tags[family]) for family in ("claim", "cue", "attribution")}
+                prediction.claims = [(s.start, s.end, s.label) for s in spans["claim"]]
                 lexicon_types = {(tokens[i][0], tokens[j - 1][1]): value for i, j, value in match(words, "cue")}
-                prediction.cues = [(s.start, s.end, s.label, _cue_type(lexicon_types, s, text))
-                                   for s in decode(tokens, tags["cue"])]
-                prediction.roles = [(s.start, s.end, s.label) for s in decode(tokens, tags["attribution"])]
+                prediction.cues = [(s.start, s.end, s.label, _cue_type(lexicon_types, s, text)) for s in spans["cue"]]
+                prediction.roles = [(s.start, s.end, s.label) for s in spans["attribution"]]
+                for family, found in spans.items():
+                    for s in found:
+                        key = ("attribution_cue" if s.label == "cue" else s.label) if family == "attribution" else family
+                        prediction.scores[(key, s.start, s.end)] = span_score(tokens, marginals[family], s.start, s.end)
             sentences.append(prediction)
         return assemble(doc_id, sha, text, sentences, self.types)
 
@@ -189,5 +199,5 @@ def baselines_table(results: dict) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["BLOCK", "MODELS", "Model", "baselines_table", "leave_one_document_out", "make_model",
+__all__ = ["BLOCK", "LEXICON_SCORE", "MODELS", "Model", "baselines_table", "leave_one_document_out", "make_model",
            "predict_documents", "predicted_layer", "provenance"]

@@ -13,7 +13,12 @@ Per sentence:
 - certainty: *possible* with a hedge among may/might/could/possibly/perhaps inside the claim,
   *probable* with another hedge, else *certain*; polarity positive; stance none; the holder is
   the innermost attribution whose content contains the claim, else the author;
-- each cue links to the claims of its sentence that contain it, else to all claims of its sentence.
+- each cue links to the claims of its sentence that contain it, else to all claims of its sentence;
+- score (model confidence, schema property `score`), when the model gave span scores
+  (`SentencePrediction.scores`): a cue or a predicted claim has its span's score; an attribution
+  the mean over the predicted spans it is built from (its cue, and its source and content where
+  they were predicted, not made by the rules); a claim made by the sentence rule the mean of its
+  sentence's cue scores. Without span scores no record has a score.
 """
 
 from __future__ import annotations
@@ -39,6 +44,23 @@ class SentencePrediction:
     claims: list[tuple[int, int, str]] = field(default_factory=list)
     cues: list[tuple[int, int, str, str]] = field(default_factory=list)     # start, end, kind, cue_type
     roles: list[tuple[int, int, str]] = field(default_factory=list)         # start, end, source|cue|content
+    # model confidence per predicted span: (family, start, end) -> 0..1, family one of
+    # "claim", "cue" (hedge/booster) or an attribution role ("source", "attribution_cue", "content")
+    scores: dict[tuple[str, int, int], float] = field(default_factory=dict)
+
+    def score(self, family: str, start: int, end: int) -> float | None:
+        return self.scores.get((family, start, end))
+
+
+def mean_score(values: Sequence[float | None]) -> float | None:
+    """The mean of the scores, rounded to 4 places; None when there is none or one is missing."""
+    if not values or any(v is None for v in values):
+        return None
+    return round(sum(values) / len(values), 4)
+
+
+def _extra(score: float | None) -> tuple:
+    return () if score is None else (("score", score),)
 
 
 def trimmed(text: str, tokens: Sequence[tuple[int, int]], first: int, last: int) -> tuple[int, int] | None:
@@ -65,6 +87,7 @@ def assemble(doc_id: str, text_sha256: str, text: str, sentences: list[SentenceP
                 continue
             after = [c for c in contents if c[0] >= cue_end]
             before = [c for c in contents if c[1] <= cue_start]
+            parts = [sentence.score("attribution_cue", cue_start, cue_end)]
             if after:
                 content = after[0]
             elif before:
@@ -74,17 +97,23 @@ def assemble(doc_id: str, text_sha256: str, text: str, sentences: list[SentenceP
                 content = trimmed(text, sentence.tokens, next_token, len(sentence.tokens))
             if content is None:
                 continue
+            if after or before:
+                parts.append(sentence.score("content", *content))
             source = next((s for s in reversed(sources) if s[1] <= cue_start), None)
+            if source:
+                parts.append(sentence.score("source", *source))
             attributions.append(Attribution(
                 f"a{len(attributions) + 1}", doc_id, span(*source) if source else None, span(cue_start, cue_end),
-                span(*content), types["source_type"] if source else "unnamed", types["form"], types["parc_type"]))
-        sentence_claims = list(sentence.claims)
+                span(*content), types["source_type"] if source else "unnamed", types["form"], types["parc_type"],
+                extra=_extra(mean_score(parts))))
+        sentence_claims = [(*claim, sentence.score("claim", claim[0], claim[1])) for claim in sentence.claims]
         if sentence.cues and not sentence_claims:
             whole = trimmed(text, sentence.tokens, 0, len(sentence.tokens))
             if whole:
-                sentence_claims.append((*whole, "factual"))
+                cue_scores = [sentence.score("cue", s, e) for s, e, _, _ in sentence.cues]
+                sentence_claims.append((*whole, "factual", mean_score(cue_scores)))
         first_claim = len(claims)
-        for start, end, claim_type in sentence_claims:
+        for start, end, claim_type, claim_score in sentence_claims:
             hedges = [(s, e) for s, e, kind, _ in sentence.cues if kind == "hedge" and start <= s and e <= end]
             if any(text[s:e].lower() in POSSIBLE for s, e in hedges):
                 certainty = "possible"
@@ -94,12 +123,14 @@ def assemble(doc_id: str, text_sha256: str, text: str, sentences: list[SentenceP
                 certainty = "certain"
             holder = _holder(attributions, start, end)
             claims.append(Claim(f"c{len(claims) + 1}", doc_id, span(start, end), claim_type, certainty, "positive",
-                                Holder("attribution", holder) if holder else Holder("author")))
+                                Holder("attribution", holder) if holder else Holder("author"),
+                                extra=_extra(claim_score)))
         mine = claims[first_claim:]
         for start, end, kind, cue_type in sentence.cues:
             linked = [c.id for c in mine if c.span.start <= start and end <= c.span.end] or [c.id for c in mine]
             if linked:
-                cues.append(Cue(f"q{len(cues) + 1}", doc_id, span(start, end), kind, cue_type, tuple(linked)))
+                cues.append(Cue(f"q{len(cues) + 1}", doc_id, span(start, end), kind, cue_type, tuple(linked),
+                                extra=_extra(sentence.score("cue", start, end))))
     attributions = _with_parents(attributions)
     return DocumentAnnotations(doc_id, text_sha256, (), tuple(claims), tuple(cues), tuple(attributions))
 

@@ -5,6 +5,10 @@ Features are the usual ones of CoNLL-style taggers: the word, its lower case, pr
 shape, and whether it is in the guideline lexicons (`lexicon.in_lexicon`), for the token and a
 window of two on each side. Training is deterministic (L-BFGS, fixed settings), so a rerun on
 the same data gives the same model and the same scores.
+
+Confidence: `predict_with_marginals` also returns, per family, each token's marginal probability
+of the tag the CRF chose (crfsuite's forward-backward `predict_marginals`); a predicted span's
+score is the mean of those probabilities over its tokens (`span_score`).
 """
 
 from __future__ import annotations
@@ -68,6 +72,24 @@ class CrfTagger:
             return {family: [] for family in FAMILIES}
         features = [sentence_features(words)]
         return {family: list(model.predict(features)[0]) for family, model in self.models.items()}
+
+    def predict_with_marginals(self, words: Sequence[str]) -> tuple[dict[str, list[str]], dict[str, list[float]]]:
+        """The tags of `predict` and, per family, each token's marginal probability of its tag."""
+        tags = self.predict(words)
+        if not words:
+            return tags, {family: [] for family in FAMILIES}
+        features = [sentence_features(words)]
+        marginals = {}
+        for family, model in self.models.items():
+            per_token = model.predict_marginals(features)[0]
+            marginals[family] = [float(probabilities.get(tag, 0.0)) for probabilities, tag in zip(per_token, tags[family])]
+        return tags, marginals
+
+
+def span_score(tokens: Sequence[tuple[int, int]], probabilities: Sequence[float], start: int, end: int) -> float:
+    """Mean marginal probability of the tags of the tokens inside [start, end), rounded to 4 places."""
+    inside = [p for (s, e), p in zip(tokens, probabilities) if start <= s and e <= end]
+    return round(sum(inside) / len(inside), 4) if inside else 0.0
 
 
 def library_version() -> str:

@@ -53,8 +53,9 @@ def stance_list() -> List:
 
 
 # Properties of an annotation record that are not columns of its nested/row form: the record
-# kind, the document id (a row adds it, `with_document_id`) and Label Studio provenance.
-NOT_COLUMNS = frozenset({"record", "document_id", "ls_region_id"})
+# kind, the document id (a row adds it, `with_document_id`), Label Studio provenance and the model
+# confidence of an automatic prediction (`score`, schema 1.2.0; the built configs hold gold only).
+NOT_COLUMNS = frozenset({"record", "document_id", "ls_region_id", "score"})
 
 
 def _json_type(node: dict[str, Any]) -> str | None:

@@ -175,8 +175,9 @@ class _Sync:
                 _api(f"delete prediction {pid} of task {task.id}", self.client.predictions.delete, id=pid)
             self.refreshed += bool(old)
             self.added += not old
+            scored = {"score": prediction["score"]} if "score" in prediction else {}
             made = _api(f"add a prediction to task {task.id}", self.client.predictions.create, task=task.id,
-                        project=project_id, result=prediction["result"], model_version=version)
+                        project=project_id, result=prediction["result"], model_version=version, **scored)
             task.predictions = {v: pid for v, pid in task.predictions.items() if v not in old}
             task.predictions[version] = made.id
 

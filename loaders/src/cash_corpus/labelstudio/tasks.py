@@ -8,6 +8,12 @@ Region ids are made like the editor's own: 10 characters over `A-Za-z0-9_-` (a h
 record id and part), because the editor treats other characters as its own (it keys regions by
 `id.split("#")[0]`). Which CASH record a region shows is kept in the span result's `meta`
 (`cash_id`, `cash_part`), which the editor carries through when a prediction is accepted.
+
+Scores: a record of a predicted layer may carry `score` (model confidence, schema 1.2.0); then
+each of its region results carries it as Label Studio's per-region `score`, and the prediction
+carries the mean over the document's scored records as its `score` (what the data manager sorts
+and filters on). A layer without scores (gold, human passes) gives exactly the results it gave
+before.
 """
 
 from __future__ import annotations
@@ -32,14 +38,22 @@ def region_id(document_id: str, record_id: str, part: str) -> str:
     return base64.urlsafe_b64encode(digest).decode("ascii")[:10]
 
 
+def record_score(record: Claim | Cue | Attribution) -> float | None:
+    """The model confidence a predicted record carries (schema property `score`), else None."""
+    return dict(record.extra).get("score")
+
+
 def _region(document_id: str, record_id: str, part: str, span: Span, label: str, index: TextIndex,
-            counting: Counting) -> dict[str, Any]:
+            counting: Counting, score: float | None = None) -> dict[str, Any]:
     start, end = span.start, span.end
     if counting is Counting.UTF16:
         start, end = index.code_point_to_utf16(start), index.code_point_to_utf16(end)
-    return {"id": region_id(document_id, record_id, part), "type": "labels", "from_name": C.SPAN,
-            "to_name": C.TEXT, "value": {"start": start, "end": end, "text": span.text, "labels": [label]},
-            "meta": {C.META_ID: record_id, C.META_PART: part}}
+    region = {"id": region_id(document_id, record_id, part), "type": "labels", "from_name": C.SPAN,
+              "to_name": C.TEXT, "value": {"start": start, "end": end, "text": span.text, "labels": [label]},
+              "meta": {C.META_ID: record_id, C.META_PART: part}}
+    if score is not None:
+        region["score"] = score
+    return region
 
 
 def _per_region(region: dict, from_name: str, kind: str, payload: dict) -> dict[str, Any]:
@@ -81,7 +95,7 @@ def _labelled_choices(region: dict, record: Claim | Cue | Attribution, kind: str
 
 
 def _claim_results(claim: Claim, index: TextIndex, counting: Counting) -> list[dict]:
-    region = _region(claim.document_id, claim.id, "span", claim.span, C.CLAIM, index, counting)
+    region = _region(claim.document_id, claim.id, "span", claim.span, C.CLAIM, index, counting, record_score(claim))
     out = [region, *_labelled_choices(region, claim, "claim")]
     seen: set[str] = set()
     for stance in claim.stance:
@@ -94,16 +108,17 @@ def _claim_results(claim: Claim, index: TextIndex, counting: Counting) -> list[d
 
 
 def _cue_results(cue: Cue, index: TextIndex, counting: Counting) -> list[dict]:
-    region = _region(cue.document_id, cue.id, "span", cue.span, C.CUE, index, counting)
+    region = _region(cue.document_id, cue.id, "span", cue.span, C.CUE, index, counting, record_score(cue))
     return [region, *_labelled_choices(region, cue, "cue"), *_note(region, cue.note)]
 
 
 def _attribution_results(att: Attribution, index: TextIndex, counting: Counting) -> list[dict]:
-    region = _region(att.document_id, att.id, "cue", att.cue, C.ATT_CUE, index, counting)
+    score = record_score(att)
+    region = _region(att.document_id, att.id, "cue", att.cue, C.ATT_CUE, index, counting, score)
     out = [region, *_labelled_choices(region, att, "attribution"), *_note(region, att.note)]
     if att.source is not None:
-        out.append(_region(att.document_id, att.id, "source", att.source, C.ATT_SOURCE, index, counting))
-    out.append(_region(att.document_id, att.id, "content", att.content, C.ATT_CONTENT, index, counting))
+        out.append(_region(att.document_id, att.id, "source", att.source, C.ATT_SOURCE, index, counting, score))
+    out.append(_region(att.document_id, att.id, "content", att.content, C.ATT_CONTENT, index, counting, score))
     return out
 
 
@@ -146,6 +161,13 @@ def document_results(doc: DocumentAnnotations, text: str, counting: Counting = C
     return out
 
 
+def document_score(doc: DocumentAnnotations) -> float | None:
+    """The mean score of the document's scored records (rounded to 4 places), None when none has one."""
+    scores = [score for record in (*doc.claims, *doc.cues, *doc.attributions)
+              if (score := record_score(record)) is not None]
+    return round(sum(scores) / len(scores), 4) if scores else None
+
+
 def model_version(layer: str, fingerprint: str) -> str:
     """`<layer>@<fingerprint>`: which layer a prediction shows and which version of it (the first 12
     hex digits of the layer file's sha256), so `push` can tell a stale prediction from a current one."""
@@ -182,8 +204,11 @@ def iter_tasks(corpus: Corpus, layers: Iterable[str] = ()) -> Iterator[dict[str,
             if doc.text_sha256 != data["text_sha256"]:
                 raise CashError("layer annotates another version of this text (sha256 differs)",
                                 Location(file=str(corpus.paths.layer_path(header.layer)), document_id=meta["id"]))
-            predictions.append({"model_version": version,
-                                "result": document_results(doc, data["text"])})
+            prediction = {"model_version": version, "result": document_results(doc, data["text"])}
+            score = document_score(doc)
+            if score is not None:
+                prediction["score"] = score
+            predictions.append(prediction)
         if predictions:
             task["predictions"] = predictions
         yield task

@@ -233,6 +233,8 @@ class _Emitter:
             out.append(f"{pad}if isinstance({v}, str) and len({v}) > {int(node['maxLength'])}: return False")
         if "minimum" in node:
             out.append(f"{pad}if _is_type({v}, 'number') and {v} < {self.constant(node['minimum'])}: return False")
+        if "maximum" in node:
+            out.append(f"{pad}if _is_type({v}, 'number') and {v} > {self.constant(node['maximum'])}: return False")
         if "format" in node:
             out.append(f"{pad}if not _FORMAT_CHECKER.conforms({v}, {node['format']!r}): return False")
         return out
@@ -278,7 +280,7 @@ def _unique(v: Any) -> bool:
 _KNOWN = frozenset({"$ref", "type", "const", "enum", "oneOf", "anyOf", "allOf", "if", "then", "else",
                     "properties", "required", "additionalProperties", "prefixItems", "items",
                     "minItems", "maxItems", "uniqueItems", "pattern", "minLength", "maxLength",
-                    "minimum", "format", "$defs"})
+                    "minimum", "maximum", "format", "$defs"})
 
 
 @schema_cached
