@@ -6,4 +6,4 @@ Hugging Face `datasets`, the Label Studio bridge and the `cash` command line.
 
 __all__ = ["__version__"]
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
