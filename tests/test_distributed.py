@@ -203,3 +203,25 @@ def test_build_on_a_cluster_refuses_an_invalid_corpus_with_the_same_findings(tmp
         build_on_cluster(root, SHARD_SIZE, cluster_client)
     assert refused.value.findings == expected
     assert not (root / "data").exists() and not (root / "README.md").exists()
+
+
+def test_a_clean_corpus_is_proven_clean_by_chunk_tasks_on_a_local_cluster(tmp_path, cluster_client, monkeypatch):
+    """The fast path's chunk proofs run as cluster tasks (several chunks, several workers) and prove a
+    clean root clean; one broken chunk makes the exact checks run and name the same findings."""
+    from cash_corpus.validation import fastpath
+    from cash_corpus.paths import CorpusPaths
+    root = tmp_path / "clean"
+    write_synth(root, 23, seed=4)
+    monkeypatch.setattr(fastpath, "CHUNK_DOCUMENTS", 5)
+    plan = fastpath.plan_proof(CorpusPaths(root))
+    assert plan is not None and len(plan.chunks) == 5
+    futures = cluster_client.map(fastpath.prove_chunk, [plan] * len(plan.chunks), plan.chunks, pure=False)
+    facts = cluster_client.gather(futures)
+    assert all(f is not None for f in facts) and sum(f.documents for f in facts) == 23
+    assert validate_on_dask(root, scheduler=cluster_client) == [] == validate_root(root, fast=False)
+    gold = root / "annotations" / "gold.jsonl"
+    lines = gold.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[-1] = lines[-1].replace('"start": ', '"start": 1', 1)
+    gold.write_text("".join(lines), encoding="utf-8")
+    expected = validate_root(root, fast=False)
+    assert expected and validate_on_dask(root, scheduler=cluster_client) == expected

@@ -303,14 +303,13 @@ def _layer_findings(root: str, layer_file: str) -> list:
     return validate_layer_file(Path(layer_file), Path(root))
 
 
-def _proven_clean(root: Path) -> bool:
-    """`validation.fastpath.prove_clean` under the same preconditions as `validate_root` (no unsafe
-    folder, a valid schema file). It runs in this process: it is one sequential walk of the corpus
-    (about 3x the parse floor), and only when it cannot prove the root clean do the exact checks
-    run as tasks on the cluster."""
+def _proven_clean(root: Path, scheduler: Any, num_workers: int | None) -> bool:
+    """`validation.fastpath` with its chunk proofs as tasks: True when the root is proven clean
+    (no finding at all), under the same preconditions as `validate_root` (no unsafe folder, a
+    valid schema file). The plan is made here (one line read per chunk); each chunk is one task."""
     from .validation import _display
     from .validation.corpus_checks import check_schema_file, unsafe_folders
-    from .validation.fastpath import prove_clean
+    from .validation.fastpath import combine, plan_proof, prove_chunk
     paths = CorpusPaths(root)
     show = _display(root)
     if unsafe_folders(paths, show):
@@ -318,13 +317,19 @@ def _proven_clean(root: Path) -> bool:
     schema_file = root / "schema" / "cash.schema.json"
     if os.path.lexists(schema_file) and check_schema_file(schema_file, show(schema_file)):
         return False
-    return prove_clean(paths)
+    plan = plan_proof(paths)
+    if plan is None:
+        return False
+    tasks = [dask.delayed(prove_chunk, pure=True)(plan, chunk) for chunk in plan.chunks]
+    return combine(plan, list(_compute(tasks, scheduler, num_workers)))
 
 
 def validate_on_dask(root: Path, *, scheduler: Any = DEFAULT_SCHEDULER, num_workers: int | None = None,
                      chunk_bytes: int = LAYER_CHUNK_BYTES) -> list:
-    """`validation.validate_root` as Dask tasks (corpus checks, then each layer file in chunks of about
-    `chunk_bytes`, at least one chunk per worker): same findings, same order."""
+    """`validation.validate_root` as Dask tasks: first the fast path's chunk proofs (one task per
+    chunk of documents); unless they prove the root clean, the exact checks (corpus checks, then
+    each layer file in chunks of about `chunk_bytes`, at least one chunk per worker): same
+    findings, same order."""
     from .validation import _display
     from .validation.chunks import check_layer_chunk, split_layer, stitch
     if not _is_client(scheduler) and scheduler not in SCHEDULERS:
@@ -333,7 +338,7 @@ def validate_on_dask(root: Path, *, scheduler: Any = DEFAULT_SCHEDULER, num_work
     if not root.is_dir():
         raise UsageError("not a folder", Location(file=str(root)))
     paths = CorpusPaths(root)
-    if _proven_clean(root):  # the common case: no finding, proven in bulk, as `validate_root` does
+    if _proven_clean(root, scheduler, num_workers):  # the common case: no finding, proven in bulk
         return []
     layers = sorted(paths.annotations_dir.glob("*.jsonl")) if paths.annotations_dir.is_dir() else []
     workers = _worker_count(scheduler, num_workers)

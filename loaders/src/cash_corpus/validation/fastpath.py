@@ -27,7 +27,6 @@ import hashlib
 import itertools
 import os
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,14 +58,15 @@ class NotProven(Exception):
 def prove_clean(paths: CorpusPaths) -> bool:
     """True only if the exact checks would find nothing (no error, no warning) under `paths`.
 
-    Callers have already refused symlinked folders and checked schema/cash.schema.json."""
-    try:
-        with gc_paused():
-            _prove(paths)
-    except (NotProven, Unsupported, msgspec.MsgspecError, CashError, OSError, UnicodeError, ValueError,
-            KeyError, TypeError, IndexError, RecursionError):
-        return False
-    return True
+    Callers have already refused symlinked folders and checked schema/cash.schema.json. The
+    chunks are proven one after another here; `distributed.validate_on_dask` proves them as
+    cluster tasks with the same three functions (plan, prove each chunk, combine)."""
+    plan = plan_proof(paths)
+    return plan is not None and combine(plan, [prove_chunk(plan, chunk) for chunk in plan.chunks])
+
+
+_NOT_CLEAN = (NotProven, Unsupported, msgspec.MsgspecError, CashError, OSError, UnicodeError, ValueError,
+              KeyError, TypeError, IndexError, RecursionError)
 
 
 def _require(condition: Any) -> None:
@@ -74,48 +74,205 @@ def _require(condition: Any) -> None:
         raise NotProven
 
 
-# ---------------------------------------------------------------- reading
+# ---------------------------------------------------------------- the plan: byte ranges per chunk
 
-def _records(path: Path, *def_names: str, skip_first_line: bool = False) -> Iterator[Any]:
-    """Typed records of a JSON Lines file, decoded a block of lines at a time (regular files only)."""
+@dataclass(frozen=True)
+class ByteRange:
+    """Lines [start, end) of a file, in bytes: whole lines."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ChunkPlan:
+    """One chunk: its lines of documents.jsonl and structure.jsonl, and of each layer the lines of
+    the documents that fall before the next chunk's first document id."""
+
+    documents: ByteRange
+    structure: ByteRange
+    layers: tuple[ByteRange, ...]
+
+
+@dataclass(frozen=True)
+class ProofPlan:
+    """What the chunk proofs need (plain data, so it travels to Dask workers)."""
+
+    root: str
+    layers: tuple[str, ...]
+    chunks: tuple[ChunkPlan, ...]
+    text_files: int
+
+
+@dataclass(frozen=True)
+class ChunkFacts:
+    """What a proven chunk tells the combining step: its least and greatest id and its size."""
+
+    first: str
+    last: str
+    documents: int
+
+
+def plan_proof(paths: CorpusPaths, chunk_documents: int | None = None) -> ProofPlan | None:
+    """The chunks of a proof, or None when the root cannot be proven clean from its files' outline
+    (corpus.json, each layer header, the number of texts). Cheap: it reads one line per chunk and
+    binary-searches the layer files (sorted by document id) for each chunk's first id."""
+    try:
+        with gc_paused():
+            return _plan(paths, chunk_documents or CHUNK_DOCUMENTS)
+    except _NOT_CLEAN:
+        return None
+
+
+def _plan(paths: CorpusPaths, chunk_documents: int) -> ProofPlan:
+    info = decode_json(read_regular_bytes(paths.corpus_info))
+    _require(isinstance(info, dict) and isinstance(info.get("version"), str))
+    _require(not list(_corpus_info(paths, str)))
+    index = CorpusIndex(Corpus(paths), version=info["version"])
+    _require(not typed_def("document_metadata").unique_fields and not typed_def("structure_record").unique_fields)
+    _layer_types()  # compiles, or raises Unsupported
+    layers = sorted(paths.annotations_dir.glob("*.jsonl")) if paths.annotations_dir.is_dir() else []
+    document_starts = _every_nth_line(paths.documents, chunk_documents)
+    structure_starts = _every_nth_line(paths.structure, chunk_documents)
+    _require(len(document_starts) == len(structure_starts) and len(document_starts) >= 2)
+    with open_regular(paths.documents) as handle:
+        boundaries = [_first_id(handle, start, "id") for start in document_starts[1:-1]]
+    layer_starts = [_layer_starts(path, index, boundaries) for path in layers]
+    chunks = tuple(
+        ChunkPlan(ByteRange(document_starts[c], document_starts[c + 1]),
+                  ByteRange(structure_starts[c], structure_starts[c + 1]),
+                  tuple(ByteRange(starts[c], starts[c + 1]) for starts in layer_starts))
+        for c in range(len(document_starts) - 1))
+    return ProofPlan(str(paths.root), tuple(str(p) for p in layers), chunks, _text_file_count(paths))
+
+
+def _every_nth_line(path: Path, n: int) -> list[int]:
+    """Byte offsets of lines 0, n, 2n, ... and the file's end (a final line may lack its newline)."""
+    starts = [0]
+    offset, lines = 0, 0
+    with open_regular(path) as handle:
+        while block := handle.read(READ_BLOCK):
+            newlines = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+            # the line after newline k is line lines + k + 1: a chunk starts at every multiple of n
+            first = (-(lines + 1)) % n
+            starts += (offset + newlines[first::n] + 1).tolist()
+            lines += newlines.size
+            offset += len(block)
+    if starts[-1] == offset:
+        starts.pop()  # the file ends with a newline: no chunk starts there
+    _require(offset > 0)
+    return starts + [offset]
+
+
+def _first_id(handle, offset: int, key: str) -> str:
+    handle.seek(offset)
+    value = decode_json(handle.readline())
+    _require(isinstance(value, dict) and isinstance(value.get(key), str))
+    return value[key]
+
+
+def _layer_starts(path: Path, index: CorpusIndex, boundaries: list[str]) -> list[int]:
+    """Where each chunk's part of a layer begins: after the header, then at the first document
+    record whose id is at least the chunk's first id; and the file's end."""
+    with open_regular(path) as handle:
+        header = handle.readline()
+        _require(header.strip())
+        record = decode_json(header)
+        _require(isinstance(record, dict) and record.get("record") == "layer")
+        _require(not list(_LayerState(index, str(path), path.stem, True).feed(1, record)))
+        body = handle.tell()
+        size = os.fstat(handle.fileno()).st_size
+        starts = [body]
+        for boundary in boundaries:
+            starts.append(_first_document_at_least(handle, max(starts[-1], body), size, boundary))
+    return starts + [size]
+
+
+def _first_document_at_least(handle, low: int, size: int, boundary: str) -> int:
+    """The offset of the first document record with id >= boundary at or after `low` (or `size`),
+    by binary search over byte offsets (a valid layer's document ids rise through the file)."""
+    high = size
+    while low < high:
+        middle = (low + high) // 2
+        found = _next_document(handle, middle, size)
+        if found is None or found[1] >= boundary:
+            high = middle
+        else:
+            low = found[0] + 1
+    found = _next_document(handle, low, size)
+    return size if found is None else found[0]
+
+
+def _next_document(handle, offset: int, size: int) -> tuple[int, str] | None:
+    """(offset, id) of the first document record whose line starts at or after `offset`."""
+    handle.seek(max(offset - 1, 0))
+    if offset > 0 and handle.read(1) != b"\n":
+        handle.readline()  # inside a line: skip to the next one
+    while (position := handle.tell()) < size:
+        value = decode_json(handle.readline())
+        _require(isinstance(value, dict))
+        if value.get("record") == "document":
+            _require(isinstance(value.get("document_id"), str))
+            return position, value["document_id"]
+    return None
+
+
+def _text_file_count(paths: CorpusPaths) -> int:
+    """Entries of texts/ (dot files aside); anything but a `*.txt` that is not a folder fails."""
+    count = 0
+    with os.scandir(paths.texts_dir) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            _require(not entry.is_dir(follow_symlinks=False) and entry.name.endswith(".txt"))
+            count += 1
+    return count
+
+
+def combine(plan: ProofPlan, facts: list[ChunkFacts | None]) -> bool:
+    """Clean when every chunk was proven, ids rise from chunk to chunk (so they are unique with
+    no corpus-wide set), and texts/ holds exactly the documents' texts (each read as a regular file)."""
+    if not facts or any(f is None for f in facts):
+        return False
+    if any(a.last >= b.first for a, b in zip(facts, facts[1:])):
+        return False
+    return sum(f.documents for f in facts) == plan.text_files
+
+
+# ---------------------------------------------------------------- one chunk
+
+def prove_chunk(plan: ProofPlan, chunk: ChunkPlan) -> ChunkFacts | None:
+    """Every check of the exact path for the documents of `chunk` and their annotations in each
+    layer, or None when any fails (a pure function of the files: a Dask task)."""
+    paths = CorpusPaths(Path(plan.root))
+    try:
+        with gc_paused():
+            metadata = _decode_range(paths.documents, chunk.documents, "document_metadata")
+            structure = _decode_range(paths.structure, chunk.structure, "structure_record")
+            corpus = _corpus_chunk(paths, metadata, structure)
+            kinds = _layer_types()
+            for layer, part in zip(plan.layers, chunk.layers):
+                _check_layer_part(_decode_range(Path(layer), part, *LAYER_KINDS), corpus, kinds)
+    except _NOT_CLEAN:
+        return None
+    return ChunkFacts(min(corpus.ids), corpus.last, len(corpus.ids))
+
+
+def _decode_range(path: Path, part: ByteRange, *def_names: str) -> list:
     decoder, _ = lines_decoder(*def_names)
     with open_regular(path) as handle:
-        if skip_first_line:
-            handle.readline()
-        tail = b""
-        while True:
-            block = handle.read(READ_BLOCK)
-            if not block:
-                break
-            data = tail + block
-            cut = data.rfind(b"\n") + 1
-            if cut == 0:
-                tail = data
-                continue
-            tail = data[cut:]
-            yield from decoder.decode_lines(data[:cut])
-        if tail.strip():
-            yield from decoder.decode_lines(tail)
+        handle.seek(part.start)
+        data = handle.read(part.end - part.start)
+    _require(len(data) == part.end - part.start)
+    return decoder.decode_lines(data) if data.strip() else []
 
-
-class _Peekable:
-    def __init__(self, iterator: Iterator[Any]):
-        self.iterator = iterator
-        self.head: Any = next(iterator, None)
-
-    def pop(self) -> Any:
-        item, self.head = self.head, next(self.iterator, None)
-        return item
-
-
-# ---------------------------------------------------------------- the walk
 
 @dataclass
 class _Chunk:
-    """A run of consecutive documents (id order) with their texts and token arrays."""
+    """The documents of one chunk with their texts and token arrays."""
 
     ids: list[str]
-    last: str                 # the greatest id: layer records up to it belong to this chunk
+    last: str                 # the greatest id
     position: dict[str, int]
     sha256: list[str]
     texts: list[str]
@@ -124,55 +281,13 @@ class _Chunk:
     bases: np.ndarray         # the global coordinate of offset 0 of each document
 
 
-def _prove(paths: CorpusPaths) -> None:
-    corpus = Corpus(paths)
-    info = decode_json(read_regular_bytes(paths.corpus_info))
-    _require(isinstance(info, dict) and isinstance(info.get("version"), str))
-    _require(not list(_corpus_info(paths, str)))
-    index = CorpusIndex(corpus, version=info["version"])
-    _require(not typed_def("document_metadata").unique_fields and not typed_def("structure_record").unique_fields)
-    layers = [_Layer(path, index) for path in sorted(paths.annotations_dir.glob("*.jsonl"))] \
-        if paths.annotations_dir.is_dir() else []
-    documents = _records(paths.documents, "document_metadata")
-    structures = _records(paths.structure, "structure_record")
-    previous: str | None = None
-    count = 0
-    while True:
-        metadata = list(itertools.islice(documents, CHUNK_DOCUMENTS))
-        structure = list(itertools.islice(structures, len(metadata) or 1))
-        if not metadata:
-            _require(not structure)
-            break
-        chunk = _corpus_chunk(paths, metadata, structure, previous)
-        previous = chunk.last
-        count += len(chunk.ids)
-        for layer in layers:
-            layer.check(chunk)
-    for layer in layers:
-        layer.finish()
-    _require(_text_files_match(paths, count))
-
-
-def _text_files_match(paths: CorpusPaths, documents: int) -> bool:
-    """No file in texts/ but the documents' own texts (each already read as a regular file)."""
-    count = 0
-    with os.scandir(paths.texts_dir) as entries:
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False) or not entry.name.endswith(".txt"):
-                return False
-            count += 1
-    return count == documents
-
-
-def _corpus_chunk(paths: CorpusPaths, metadata: list, structure: list, previous: str | None) -> _Chunk:
+def _corpus_chunk(paths: CorpusPaths, metadata: list, structure: list) -> _Chunk:
     """documents.jsonl and structure.jsonl records of one chunk, and their raw texts."""
     ids = [m.id for m in metadata]
-    _require(len(structure) == len(metadata) and [s.document_id for s in structure] == ids)
-    # ids rise from chunk to chunk (so they are unique without a corpus-wide set); within a chunk
-    # any order, as long as they are distinct (a small corpus in the order documents were added)
-    _require(len(set(ids)) == len(ids) and (previous is None or previous < min(ids)))
+    _require(ids and len(structure) == len(metadata) and [s.document_id for s in structure] == ids)
+    # within a chunk any order (a small corpus lists documents in the order they were added), as
+    # long as the ids are distinct; from chunk to chunk they must rise (`combine`)
+    _require(len(set(ids)) == len(ids))
     _require(not any(is_reserved_name(i) for i in ids))
     shas = [m.sha256 for m in metadata]
     _require([s.text_sha256 for s in structure] == shas)
@@ -239,47 +354,24 @@ def _check_pairs(lists: list[list[tuple[int, int]]], lengths: np.ndarray, bases:
     return starts + bases[owner], ends + bases[owner]
 
 
-class _Layer:
-    """One layer file walked alongside the corpus chunks."""
-
-    def __init__(self, path: Path, index: CorpusIndex):
-        self.path = path
-        header = _first_line(path)
-        state = _LayerState(index, str(path), path.stem, True)
-        record = decode_json(header)
-        _require(isinstance(record, dict))
-        _require(not list(state.feed(1, record)))
-        _require(record.get("record") == "layer")
-        self.records = _Peekable(iter(_records(path, *LAYER_KINDS, skip_first_line=True)))
-        self.previous: str | None = None
-        self.kinds = _layer_types()
-
-    def check(self, chunk: _Chunk) -> None:
-        last = chunk.last
-        spans: list[tuple[int, int, int]] = []  # (document position, start, end) for the token check
-        while self.records.head is not None:
-            head = self.records.head
-            _require(type(head) is self.kinds.document)
-            if head.document_id > last:
-                break
-            self.records.pop()
-            annotations = []
-            while self.records.head is not None and type(self.records.head) is not self.kinds.document:
-                annotations.append(self.records.pop())
-            _check_document(head, annotations, chunk, self.previous, spans, self.kinds)
-            self.previous = head.document_id
-        if spans:
-            _check_token_boundaries(spans, chunk)
-
-    def finish(self) -> None:
-        _require(self.records.head is None)
-
-
-def _first_line(path: Path) -> bytes:
-    with open_regular(path) as handle:
-        line = handle.readline()
-    _require(line.strip())
-    return line
+def _check_layer_part(records: list, chunk: _Chunk, kinds: "_LayerTypes") -> None:
+    """A layer's lines for this chunk's documents: each document record followed by its annotations."""
+    spans: list[tuple[int, int, int]] = []  # (document position, start, end) for the token check
+    previous: str | None = None
+    document_type = kinds.document
+    count = len(records)
+    i = 0
+    while i < count:
+        head = records[i]
+        _require(type(head) is document_type)
+        j = i + 1
+        while j < count and type(records[j]) is not document_type:
+            j += 1
+        _check_document(head, records[i + 1:j], chunk, previous, spans, kinds)
+        previous = head.document_id
+        i = j
+    if spans:
+        _check_token_boundaries(spans, chunk)
 
 
 @dataclass(frozen=True)
