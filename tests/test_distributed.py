@@ -215,7 +215,8 @@ def test_a_clean_corpus_is_proven_clean_by_chunk_tasks_on_a_local_cluster(tmp_pa
     monkeypatch.setattr(fastpath, "CHUNK_DOCUMENTS", 5)
     plan = fastpath.plan_proof(CorpusPaths(root))
     assert plan is not None and len(plan.chunks) == 5
-    futures = cluster_client.map(fastpath.prove_chunk, [plan] * len(plan.chunks), plan.chunks, pure=False)
+    n = len(plan.chunks)
+    futures = cluster_client.map(fastpath.prove_chunk, [plan.root] * n, [plan.layers] * n, plan.chunks, pure=False)
     facts = cluster_client.gather(futures)
     assert all(f is not None for f in facts) and sum(f.documents for f in facts) == 23
     assert validate_on_dask(root, scheduler=cluster_client) == [] == validate_root(root, fast=False)

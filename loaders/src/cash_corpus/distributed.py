@@ -320,7 +320,7 @@ def _proven_clean(root: Path, scheduler: Any, num_workers: int | None) -> bool:
     plan = plan_proof(paths)
     if plan is None:
         return False
-    tasks = [dask.delayed(prove_chunk, pure=True)(plan, chunk) for chunk in plan.chunks]
+    tasks = [dask.delayed(prove_chunk, pure=True)(plan.root, plan.layers, chunk) for chunk in plan.chunks]
     return combine(plan, list(_compute(tasks, scheduler, num_workers)))
 
 

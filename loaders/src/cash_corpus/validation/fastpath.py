@@ -66,7 +66,7 @@ def prove_clean(paths: CorpusPaths) -> bool:
     chunks are proven one after another here; `distributed.validate_on_dask` proves them as
     cluster tasks with the same three functions (plan, prove each chunk, combine)."""
     plan = plan_proof(paths)
-    return plan is not None and combine(plan, [prove_chunk(plan, chunk) for chunk in plan.chunks])
+    return plan is not None and combine(plan, [prove_chunk(plan.root, plan.layers, chunk) for chunk in plan.chunks])
 
 
 _NOT_CLEAN = (NotProven, Unsupported, msgspec.MsgspecError, CashError, OSError, UnicodeError, ValueError,
@@ -245,17 +245,18 @@ def combine(plan: ProofPlan, facts: list[ChunkFacts | None]) -> bool:
 
 # ---------------------------------------------------------------- one chunk
 
-def prove_chunk(plan: ProofPlan, chunk: ChunkPlan) -> ChunkFacts | None:
+def prove_chunk(root: str, layers: tuple[str, ...], chunk: ChunkPlan) -> ChunkFacts | None:
     """Every check of the exact path for the documents of `chunk` and their annotations in each
-    layer, or None when any fails (a pure function of the files: a Dask task)."""
-    paths = CorpusPaths(Path(plan.root))
+    layer file, or None when any fails (a pure function of the files: a Dask task, sent only its
+    own chunk's ranges)."""
+    paths = CorpusPaths(Path(root))
     try:
         with gc_paused():
             metadata = _decode_range(paths.documents, chunk.documents, "document_metadata")
             structure = _decode_range(paths.structure, chunk.structure, "structure_record")
             corpus = _corpus_chunk(paths, metadata, structure)
             kinds = _layer_types()
-            for layer, part in zip(plan.layers, chunk.layers):
+            for layer, part in zip(layers, chunk.layers):
                 _check_layer_part(_decode_range(Path(layer), part, *LAYER_KINDS), corpus, kinds)
     except _NOT_CLEAN:
         return None
