@@ -20,26 +20,25 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
-import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..corpus import decode_text, sha256_bytes
 from ..errors import CashError, Location, UsageError
-from ..jsonl import gc_paused, loads_line
-from ..layers import iter_documents, layer_names, read_header
-from ..paths import CorpusPaths
-from ..records import DocumentAnnotations, Span, Structure
+from ..jsonl import JsonInputError, gc_paused, loads_line
+from ..layers import layer_names, read_header
+from ..paths import CorpusPaths, open_regular
 from ..schema import is_supported_schema_version
-from .features import CONFIG_KINDS, config_features, row_encoder
-from .rows import PAIR_COLUMNS, DocumentInput, document_row, shard_rows
+from .features import CONFIG_KINDS, config_features, encode_table
+from .rows import ANNOTATION_KINDS, COLUMN_BUILDERS, AnnotationBlock, DocumentInput, Shard
 
 GOLD = "gold"
 SPLIT = "test"
@@ -64,52 +63,17 @@ def built_layers(paths: CorpusPaths) -> list[str]:
 
 # ---------------------------------------------------------------- shard -> Parquet (pure)
 
-def encode_rows(kind: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
-    """Rows (labels as strings) -> Arrow table with the config's exact schema (labels as ints)."""
+def config_table(kind: str, documents: Iterable[DocumentInput] | Shard) -> pa.Table:
+    """The Arrow table of config kind `kind` for a shard of documents (a `Shard` is reused across
+    kinds: its geometry is computed once). Columns are built a column at a time (`rows`) and
+    encoded with the config's exact features; a label outside the schema is refused."""
+    shard = documents if isinstance(documents, Shard) else Shard(documents)
     features = config_features(kind)
-    encode = row_encoder(features)
-    encoded = []
-    for row in rows:
-        try:
-            encoded.append(encode(row))
-        except (ValueError, KeyError) as exc:
-            raise CashError(f"cannot encode {kind} row: {exc}",
-                            Location(document_id=row.get("document_id", row.get("id")), annotation_id=row.get("id")),
-                            hint="labels must be in the schema's inventories; run `cash validate`") from exc
-    return pa.Table.from_pylist(encoded, schema=features.arrow_schema)
-
-
-def pairs_column(pairs: list[tuple[tuple[int, int], ...]], field: pa.Field) -> pa.Array:
-    """A list<struct<start, end>> column from each row's (start, end) pairs, made from arrays:
-    equal to what Arrow makes from the rows' lists of {start, end} dicts, without those objects."""
-    counts = np.fromiter((len(p) for p in pairs), dtype=np.int64, count=len(pairs))
-    offsets = np.zeros(len(pairs) + 1, dtype=np.int32)
-    np.cumsum(counts, out=offsets[1:])
-    flat = np.fromiter(itertools.chain.from_iterable(itertools.chain.from_iterable(pairs)), dtype=np.int64,
-                       count=2 * int(counts.sum())).reshape(-1, 2)
-    struct_type = field.type.value_type
-    values = pa.StructArray.from_arrays(
-        [pa.array(flat[:, i], type=struct_type.field(i).type) for i in range(2)],
-        fields=[struct_type.field(i) for i in range(2)])
-    return pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), values, type=field.type)
-
-
-def documents_table(documents: Iterable[DocumentInput]) -> pa.Table:
-    """`encode_rows("documents", …)` with the sentence and token columns made column-wise."""
-    documents = list(documents)
-    table = encode_rows("documents", (document_row(doc, pairs=False) for doc in documents))
-    for key in PAIR_COLUMNS:
-        index = table.schema.get_field_index(key)
-        field = table.schema.field(index)
-        table = table.set_column(index, field, pairs_column([getattr(d.structure, key) for d in documents], field))
-    return table
-
-
-def config_table(kind: str, documents: list[DocumentInput]) -> pa.Table:
-    """The Arrow table of config kind `kind` for a shard of documents."""
-    if kind == "documents":
-        return documents_table(documents)
-    return encode_rows(kind, shard_rows(kind, documents))
+    try:
+        return encode_table(features, COLUMN_BUILDERS[kind](shard, features))
+    except ValueError as exc:
+        raise CashError(f"cannot encode {kind} rows: {exc}", Location(),
+                        hint="labels must be in the schema's inventories; run `cash validate`") from exc
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
@@ -124,26 +88,56 @@ def parquet_bytes(table: pa.Table) -> bytes:
 
 def build_shard(kind: str, documents: Iterable[DocumentInput]) -> bytes:
     """The per-shard build: the documents of one shard -> the Parquet bytes of config kind `kind`."""
-    return parquet_bytes(config_table(kind, list(documents)))
+    return parquet_bytes(config_table(kind, documents))
 
 
 # ---------------------------------------------------------------- reading the sources, streamed
 
+def id_prefix(key: str) -> re.Pattern[bytes]:
+    """The start of a canonical line whose first member is `key` with a plain string value: its
+    id can be read without decoding the line (a structure line holds thousands of numbers)."""
+    return re.compile(rb'\{"' + re.escape(key.encode()) + rb'": "([^"\\]*)"')
+
+
+def decode_line(line: bytes, path: Path, number: int | None = None) -> dict[str, Any]:
+    """One line of a validated input, decoded once with orjson (no second walk over the value: the
+    validation before the build did that); a line orjson refuses gets the located refusal of `loads_line`."""
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        try:
+            value = loads_line(line)
+        except JsonInputError as exc:
+            exc.location = Location(file=str(path), line=number)
+            raise
+    if not isinstance(value, dict):
+        raise CashError(f"expected a JSON object, got {type(value).__name__}", Location(file=str(path), line=number))
+    return value
+
+
 def line_offsets(path: Path, key: str) -> dict[str, int]:
-    """Map record[key] -> byte offset of its line, so records can be read one at a time later."""
+    """Map record[key] -> byte offset of its line, so records can be read one at a time later.
+    Canonical lines give their key from their first bytes (`id_prefix`); any other line is decoded."""
     index: dict[str, int] = {}
     if not path.exists():
         return index
-    with open(path, "rb") as handle:
+    prefix = id_prefix(key)
+    with open_regular(path) as handle:
         offset, number = 0, 0
         for line in handle:
             number += 1
             if line.strip():
+                found = prefix.match(line)
                 try:
-                    value = loads_line(line)[key]
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise CashError(f"cannot read {key!r} from this line: {exc}",
-                                    Location(file=str(path), line=number)) from exc
+                    value = found.group(1).decode("utf-8") if found else None
+                except UnicodeDecodeError:
+                    value = None
+                if value is None:
+                    try:
+                        value = decode_line(line, path, number)[key]
+                    except (KeyError, TypeError) as exc:
+                        raise CashError(f"cannot read {key!r} from this line: {exc}",
+                                        Location(file=str(path), line=number)) from exc
                 if value in index:
                     raise CashError(f"duplicate {key} {value!r}", Location(file=str(path), line=number, document_id=value))
                 index[value] = offset
@@ -151,36 +145,70 @@ def line_offsets(path: Path, key: str) -> dict[str, int]:
     return index
 
 
-def read_record_at(handle, offset: int) -> dict[str, Any]:
+def read_record_at(handle, offset: int, path: Path, key: str, expected: str) -> dict[str, Any]:
+    """The record at `offset` (a seek inside the read buffer when records are read in file order),
+    checked to be the one the index named."""
     handle.seek(offset)
-    return loads_line(handle.readline())
+    record = decode_line(handle.readline(), path)
+    if record.get(key) != expected:
+        raise CashError(f"the line indexed for {expected!r} holds {key} {record.get(key)!r}",
+                        Location(file=str(path), document_id=expected))
+    return record
 
 
-def check_span(span: Span, text: str, where: Location) -> None:
+def check_span(start: int, end: int, span_text: str, text: str, where: Location) -> None:
     """A span must lie inside the text and repeat it exactly: the build never ships broken offsets."""
-    if not (0 <= span.start < span.end <= len(text)) or text[span.start:span.end] != span.text:
-        where.start, where.end = span.start, span.end
-        raise CashError(f"span text {span.text!r} does not match the raw text at its offsets", where,
+    if not (0 <= start < end <= len(text)) or text[start:end] != span_text:
+        where.start, where.end = start, end
+        raise CashError(f"span text {span_text!r} does not match the raw text at its offsets", where,
                         hint="run `cash validate` for all findings")
 
 
-def check_annotations(annotations: DocumentAnnotations, text: str, text_sha256: str, layer_file: Path) -> None:
+def check_annotations(annotations: AnnotationBlock, text: str, text_sha256: str, layer_file: Path) -> None:
     """Refuse annotations made on another version of the text or with offsets that do not match."""
-    if annotations.text_sha256 != text_sha256:
+    if annotations.document["text_sha256"] != text_sha256:
         raise CashError("annotations were made on another version of the text (text_sha256 differs)",
                         Location(file=str(layer_file), document_id=annotations.document_id))
-    for claim in annotations.claims:
-        check_span(claim.span, text, Location(file=str(layer_file), document_id=claim.document_id, annotation_id=claim.id))
-    for cue in annotations.cues:
-        check_span(cue.span, text, Location(file=str(layer_file), document_id=cue.document_id, annotation_id=cue.id))
+    for record in itertools.chain(annotations.claims, annotations.cues):
+        check_span(record["start"], record["end"], record["text"], text,
+                   Location(file=str(layer_file), document_id=record["document_id"], annotation_id=record["id"]))
     for attribution in annotations.attributions:
-        for span in (attribution.source, attribution.cue, attribution.content):
+        for role in ("source", "cue", "content"):
+            span = attribution.get(role)
             if span is not None:
-                check_span(span, text, Location(file=str(layer_file), document_id=attribution.document_id,
-                                                annotation_id=attribution.id))
+                check_span(span["start"], span["end"], span["text"], text,
+                           Location(file=str(layer_file), document_id=attribution["document_id"],
+                                    annotation_id=attribution["id"]))
 
 
-def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterator[DocumentAnnotations]:
+def layer_blocks(path: Path) -> Iterator[AnnotationBlock]:
+    """A layer file's documents as decoded blocks, one at a time (each line decoded once)."""
+    records: list[dict[str, Any]] = []
+    with open_regular(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            record = decode_line(line, path, number)
+            kind = record.get("record")
+            if kind == "layer":
+                continue
+            if kind == "document":
+                if records:
+                    yield AnnotationBlock.from_records(records, str(path))
+                records = [record]
+                continue
+            if kind not in ANNOTATION_KINDS:
+                raise CashError(f"unknown record kind {kind!r}", Location(file=str(path), line=number))
+            if not records or record.get("document_id") != records[0]["document_id"]:
+                raise CashError("annotation is not under its document's record",
+                                Location(file=str(path), line=number, document_id=record.get("document_id"),
+                                         annotation_id=record.get("id")))
+            records.append(record)
+    if records:
+        yield AnnotationBlock.from_records(records, str(path))
+
+
+def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterator[AnnotationBlock]:
     """The layer's documents in id order (empty when the layer file does not exist)."""
     path = paths.layer_path(layer)
     if not path.exists():
@@ -190,7 +218,7 @@ def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterato
         raise CashError(f"layer written under schema {header.schema_version}, which this package cannot read",
                         Location(file=str(path), line=1))
     previous = None
-    for annotations in iter_documents(path):
+    for annotations in layer_blocks(path):
         doc_id = annotations.document_id
         if doc_id not in known_ids:
             raise CashError("annotations for a document that is not in the corpus", Location(file=str(path), document_id=doc_id))
@@ -201,30 +229,40 @@ def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterato
         yield annotations
 
 
-def checked_text(paths: CorpusPaths, doc_id: str, metadata: dict, structure: Structure) -> tuple[str, str]:
+def checked_text(paths: CorpusPaths, doc_id: str, metadata: dict, structure: dict) -> tuple[str, str]:
     """(text, sha256) of a document's raw file, refused unless metadata and structure were made on it."""
     path = paths.text_path(doc_id)
     data = path.read_bytes()
     digest = sha256_bytes(data)
-    if digest != metadata["sha256"] or structure.text_sha256 != digest:
+    if digest != metadata["sha256"] or structure["text_sha256"] != digest:
         raise CashError("text bytes differ from the sha256 in documents.jsonl / structure.jsonl",
                         Location(file=str(path), document_id=doc_id))
     return decode_text(data, str(path)), digest
 
 
+def read_document(paths: CorpusPaths, documents, structures, doc_id: str, doc_offset: int,
+                  structure_offset: int | None) -> tuple[dict, dict, str, str]:
+    """(metadata, structure, text, sha256) of one document, read through the offset indexes."""
+    metadata = read_record_at(documents, doc_offset, paths.documents, "id", doc_id)
+    if structure_offset is None:
+        raise CashError("document has no structure record", Location(file=str(paths.structure), document_id=doc_id))
+    structure = read_record_at(structures, structure_offset, paths.structure, "document_id", doc_id)
+    text, digest = checked_text(paths, doc_id, metadata, structure)
+    return metadata, structure, text, digest
+
+
 def iter_document_inputs(paths: CorpusPaths, layer: str, doc_ids: list[str],
                          doc_index: dict[str, int], structure_index: dict[str, int]) -> Iterator[DocumentInput]:
-    """Documents in id order joined with their structure and this layer's annotations."""
+    """Documents in id order joined with their structure and this layer's annotations. In a corpus
+    whose files are sorted by id (what the writers make) the offsets only grow, so reading is one
+    sequential pass through each file; any other order is read by seeking."""
     annotations_iter = layer_stream(paths, layer, set(doc_ids))
     pending = next(annotations_iter, None)
     layer_file = paths.layer_path(layer)
-    with open(paths.documents, "rb") as documents, open(paths.structure, "rb") as structures:
+    with open_regular(paths.documents) as documents, open_regular(paths.structure) as structures:
         for doc_id in doc_ids:
-            metadata = read_record_at(documents, doc_index[doc_id])
-            if doc_id not in structure_index:
-                raise CashError("document has no structure record", Location(file=str(paths.structure), document_id=doc_id))
-            structure = Structure.from_dict(read_record_at(structures, structure_index[doc_id]))
-            text, digest = checked_text(paths, doc_id, metadata, structure)
+            metadata, structure, text, digest = read_document(paths, documents, structures, doc_id, doc_index[doc_id],
+                                                              structure_index.get(doc_id))
             annotations = None
             if pending is not None and pending.document_id == doc_id:
                 annotations = pending
@@ -291,10 +329,10 @@ def iter_built_files(root: Path, shard_size: int = DEFAULT_SHARD_SIZE) -> Iterat
         inputs = iter_document_inputs(paths, layer, doc_ids, doc_index, structure_index)
         for index, group in enumerate(groups):
             with gc_paused():
-                shard_docs = [next(inputs) for _ in group]
+                shard = Shard(next(inputs) for _ in group)
             for kind in CONFIG_KINDS:
                 with gc_paused():
-                    table = config_table(kind, shard_docs)
+                    table = config_table(kind, shard)
                     data = parquet_bytes(table)
                 summary = summaries[kind]
                 rel = f"data/{summary.name}/{shard_file_name(index, len(groups))}"
