@@ -328,17 +328,17 @@ def iter_built_files(root: Path, shard_size: int = DEFAULT_SHARD_SIZE) -> Iterat
                      for kind in CONFIG_KINDS}
         inputs = iter_document_inputs(paths, layer, doc_ids, doc_index, structure_index)
         for index, group in enumerate(groups):
-            with gc_paused():
+            with gc_paused():  # one pause for the whole shard: re-enabling it with the shard alive costs a collection
                 shard = Shard(next(inputs) for _ in group)
-            for kind in CONFIG_KINDS:
-                with gc_paused():
+                built = []
+                for kind in CONFIG_KINDS:
                     table = config_table(kind, shard)
-                    data = parquet_bytes(table)
+                    built.append((kind, parquet_bytes(table), table.num_rows, table.nbytes))
+                del shard, table
+            for kind, data, num_rows, num_bytes in built:
                 summary = summaries[kind]
                 rel = f"data/{summary.name}/{shard_file_name(index, len(groups))}"
                 summary.files.append(rel)
-                summary.num_rows += table.num_rows
-                summary.num_bytes += table.nbytes
+                summary.num_rows += num_rows
+                summary.num_bytes += num_bytes
                 yield rel, data, summary
-
-

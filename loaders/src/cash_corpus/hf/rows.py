@@ -15,16 +15,19 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+from datasets import Features
 
 from ..errors import CashError, Location
-from ..schema import schema_cached
 
 SENTENCE_ID_SEPARATOR = ":"
 ANNOTATION_KINDS = ("claim", "cue", "attribution")
+KIND_RECORD = {"claims": "claim", "cues": "cue", "attributions": "attribution"}  # config kind -> record kind
 
 
 def claim_key(record: dict[str, Any]) -> tuple:
@@ -82,13 +85,6 @@ class DocumentInput:
         return self.metadata["id"]
 
 
-@schema_cached
-def record_columns(kind: str) -> tuple[str, ...]:
-    """The nested/row columns of record kind `kind`, for the schema in use."""
-    from .features import record_fields
-    return tuple(record_fields(kind))
-
-
 def flat_pairs(lists: Sequence[Sequence[Sequence[int]]]) -> tuple[np.ndarray, np.ndarray]:
     """(count per list, all [start, end) pairs as an (n, 2) int64 array) of per-document pair lists."""
     counts = np.fromiter((len(pairs) for pairs in lists), dtype=np.int64, count=len(lists))
@@ -114,6 +110,23 @@ def concat_ranges(firsts: np.ndarray, lasts: np.ndarray) -> tuple[np.ndarray, np
 
 def list_array(offsets: np.ndarray, values: pa.Array, list_type: pa.DataType) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), values, type=list_type)
+
+
+def without_validity(array: pa.Array) -> pa.Array:
+    """`array` without an all-valid validity bitmap (Arrow's `take` allocates one): the same values as
+    Arrow makes from a Python list, and the same `nbytes`, which the card's split sizes count."""
+    buffers = array.buffers()
+    if array.null_count or buffers[0] is None:
+        return array
+    return pa.Array.from_buffers(array.type, len(array), [None, *buffers[1:]], null_count=0, offset=array.offset)
+
+
+def int_array(values: np.ndarray, arrow_type: pa.DataType, null: np.ndarray | None = None) -> pa.Array:
+    """An integer column from NumPy, null where `null` is set (a validity bitmap only when some is,
+    as Arrow makes from a Python list)."""
+    if null is not None and null.any():
+        return pa.array(values, type=arrow_type, mask=null)
+    return pa.array(values, type=arrow_type)
 
 
 def pairs_column(counts: np.ndarray, flat: np.ndarray, list_type: pa.DataType) -> pa.Array:
@@ -164,6 +177,9 @@ class Shard:
         self.sentence_first = starts_of(self.sentence_counts)
         self.sentences_g = self.sentences + self.base[self.sentence_doc][:, None]
         self.tokens_g = self.tokens + np.repeat(self.base, self.token_counts)[:, None]
+        self._records: dict[str, tuple[list[dict[str, Any]], np.ndarray]] = {}
+        self._arrays: dict[str, dict[str, pa.Array]] = {}
+        self._spans: dict[tuple, Spans] = {}
 
     @property
     def blocks(self) -> list[AnnotationBlock]:
@@ -171,27 +187,53 @@ class Shard:
 
     def records(self, kind: str) -> tuple[list[dict[str, Any]], np.ndarray]:
         """Every record of `kind` ("claims", "cues", "attributions") in document order, and its document."""
-        records, docs = [], []
-        for index, doc in enumerate(self.documents):
-            if doc.annotations is not None:
-                found = getattr(doc.annotations, kind)
-                records += found
-                docs += [index] * len(found)
-        return records, np.asarray(docs, dtype=np.int64)
+        if kind not in self._records:
+            records, docs = [], []
+            for index, doc in enumerate(self.documents):
+                if doc.annotations is not None:
+                    found = getattr(doc.annotations, kind)
+                    records += found
+                    docs += [index] * len(found)
+            self._records[kind] = records, np.asarray(docs, dtype=np.int64)
+        return self._records[kind]
 
-    def spans(self, records: list[dict[str, Any]], docs: np.ndarray, label: str | None = None,
-              role: str | None = None) -> Spans:
-        """The spans of `records` (their own start/end, or their `role` span, skipped when null)."""
-        if role is not None:
-            keep = [i for i, r in enumerate(records) if r[role] is not None]
-            records, docs = [records[i] for i in keep], docs[np.asarray(keep, dtype=np.int64)]
-            pairs = [(r[role]["start"], r[role]["end"]) for r in records]
-        else:
-            pairs = [(r["start"], r["end"]) for r in records]
-        flat = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        base = self.base[docs] if len(docs) else np.zeros(0, dtype=np.int64)
-        labels = [role] * len(records) if role is not None else [r[label] for r in records] if label else []
-        return Spans(flat[:, 0] + base, flat[:, 1] + base, docs, labels)
+    def record_arrays(self, kind: str) -> dict[str, pa.Array]:
+        """The columns of every record of `kind` (`features.record_fields`), encoded once per shard:
+        the flat config (`claims`) and the documents config's nested list (`claims`) share them."""
+        if kind not in self._arrays:
+            from .features import arrow_column, record_fields
+            fields = record_fields(KIND_RECORD[kind])
+            struct_type = Features(fields).type
+            records = self.records(kind)[0]
+            self._arrays[kind] = {name: arrow_column(feature, [r.get(name) for r in records],
+                                                     struct_type.field(name).type)
+                                  for name, feature in fields.items()}
+        return self._arrays[kind]
+
+    def nested_records(self, kind: str, list_type: pa.DataType) -> pa.Array:
+        """The documents config's list of `kind` records per document, from `record_arrays`."""
+        struct_type = list_type.value_type
+        arrays = self.record_arrays(kind)
+        values = pa.StructArray.from_arrays([arrays[field.name] for field in struct_type], fields=list(struct_type))
+        counts = np.fromiter((0 if doc.annotations is None else len(getattr(doc.annotations, kind))
+                              for doc in self.documents), dtype=np.int64, count=len(self.documents))
+        return list_array(np.append(starts_of(counts), int(counts.sum())), values, list_type)
+
+    def spans(self, kind: str, label: str | None = None, role: str | None = None) -> Spans:
+        """The spans of every `kind` record on the shard axis (their own start/end, or their `role`
+        span, skipped where null), labelled by their `label` field or by the role; cached."""
+        key = (kind, label, role)
+        if key not in self._spans:
+            records, docs = self.records(kind)
+            if role is not None:
+                keep = [i for i, r in enumerate(records) if r[role] is not None]
+                records, docs = [records[i][role] for i in keep], docs[np.asarray(keep, dtype=np.int64)]
+            starts = np.fromiter(map(itemgetter("start"), records), dtype=np.int64, count=len(records))
+            ends = np.fromiter(map(itemgetter("end"), records), dtype=np.int64, count=len(records))
+            base = self.base[docs]
+            labels = [role] * len(records) if role is not None else list(map(itemgetter(label), records)) if label else []
+            self._spans[key] = Spans(starts + base, ends + base, docs, labels)
+        return self._spans[key]
 
     @cached_property
     def axis_text(self) -> str:
@@ -203,14 +245,17 @@ class Shard:
         data = self.axis_text.encode("utf-8")
         return np.frombuffer(data, dtype=np.uint8), code_point_bytes(self.axis_text)
 
-    def substrings(self, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
-        """The strings at shard-axis [start, end) ranges, cut from the UTF-8 bytes of the joined texts
-        (equal to `text[start:end]` per document, without a Python string per item)."""
+    def substrings(self, starts: np.ndarray, ends: np.ndarray, pick: np.ndarray | None = None) -> pa.Array:
+        """The strings at sorted, disjoint shard-axis [start, end) ranges (those at `pick` if given),
+        equal to `text[start:end]` per document without a Python string per item: the ranges and the
+        gaps between them are views into the UTF-8 bytes of the joined texts, and Arrow takes the ranges."""
         data, at = self._axis_bytes
-        byte_starts, byte_ends = at[starts], at[ends]
-        index, offsets = concat_ranges(byte_starts, byte_ends)
-        return pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets.astype(np.int32)),
-                                           pa.py_buffer(data[index].tobytes()))
+        bounds = np.empty(2 * len(starts), dtype=np.int64)
+        bounds[0::2], bounds[1::2] = at[starts], at[ends]
+        pieces = pa.StringArray.from_buffers(max(len(bounds) - 1, 0), pa.py_buffer(bounds.astype(np.int32)),
+                                             pa.py_buffer(data)) if len(bounds) else pa.array([], type=pa.string())
+        chosen = np.arange(len(starts), dtype=np.int64) if pick is None else pick
+        return without_validity(pieces.take(pa.array(2 * chosen, type=pa.int64())))
 
     @cached_property
     def zones(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -219,14 +264,16 @@ class Shard:
         return (np.asarray([z[0] for z in zones], dtype=np.int64), np.asarray([z[1] for z in zones], dtype=np.int64),
                 [z[2] for z in zones])
 
-    def zone_at(self, positions: np.ndarray) -> list[str | None]:
-        """The zone type holding each shard-axis position (zones are sorted and cover their text), or None."""
+    def zone_at(self, positions: np.ndarray, feature) -> pa.Array:
+        """The zone type (ClassLabel id of `feature`) holding each shard-axis position, null where none
+        does (zones are sorted and cover their text)."""
         starts, ends, types = self.zones
         if not types:
-            return [None] * len(positions)
+            return pa.array([None] * len(positions), type=pa.int64())
+        ids = np.asarray([feature.str2int(t) for t in types], dtype=np.int64)
         index = np.searchsorted(starts, positions, side="right") - 1
         inside = (index >= 0) & (positions < ends[np.maximum(index, 0)])
-        return [types[i] if ok else None for i, ok in zip(index.tolist(), inside.tolist())]
+        return int_array(ids[np.maximum(index, 0)], pa.int64(), ~inside)
 
     @cached_property
     def sentence_token_slices(self) -> tuple[np.ndarray, np.ndarray]:
@@ -289,44 +336,46 @@ def documents_columns(shard: Shard, features) -> dict[str, Any]:
     columns["tokens"] = pairs_column(shard.token_counts, shard.tokens, schema.field("tokens").type)
     columns["document_stance"] = [[] if doc.annotations is None else doc.annotations.document["document_stance"]
                                   for doc in docs]
-    for kind in ("claims", "cues", "attributions"):
-        columns[kind] = [[] if doc.annotations is None else getattr(doc.annotations, kind) for doc in docs]
+    for kind in KIND_RECORD:
+        columns[kind] = shard.nested_records(kind, schema.field(kind).type)
     return columns
 
 
 def claims_columns(shard: Shard, features) -> dict[str, Any]:
     """One row per claim, with the first sentence it overlaps (the one holding its start)."""
     claims, docs = shard.records("claims")
-    computed = ("sentence_id", "sentence_start", "sentence_end", "sentence_text")
-    columns: dict[str, Any] = gather(claims, [name for name in features if name not in computed])
-    spans = shard.spans(claims, docs)
+    columns: dict[str, Any] = {**shard.record_arrays("claims"), **gather(claims, ["document_id"])}
+    spans = shard.spans("claims")
     where = first_overlapping_sentence(shard.sentences_g, spans.start, spans.end)
-    hit = where >= 0
-    safe = np.where(hit, where, 0)
-    local = np.where(hit, safe - shard.sentence_first[docs] if len(docs) else safe, -1)
+    missing = where < 0
+    safe = np.maximum(where, 0)
     bounds = shard.sentences[safe] if len(shard.sentences) else np.zeros((len(claims), 2), dtype=np.int64)
-    columns["sentence_id"] = [i if ok else None for i, ok in zip(local.tolist(), hit.tolist())]
-    columns["sentence_start"] = [s if ok else None for s, ok in zip(bounds[:, 0].tolist(), hit.tolist())]
-    columns["sentence_end"] = [e if ok else None for e, ok in zip(bounds[:, 1].tolist(), hit.tolist())]
-    columns["sentence_text"] = [shard.texts[d][s:e] if ok else None
-                                for d, s, e, ok in zip(docs.tolist(), bounds[:, 0].tolist(), bounds[:, 1].tolist(),
-                                                       hit.tolist())]
+    schema = features.arrow_schema
+    columns["sentence_id"] = int_array(safe - shard.sentence_first[docs], schema.field("sentence_id").type, missing)
+    columns["sentence_start"] = int_array(bounds[:, 0], schema.field("sentence_start").type, missing)
+    columns["sentence_end"] = int_array(bounds[:, 1], schema.field("sentence_end").type, missing)
+    columns["sentence_text"] = [None if gone else shard.texts[d][s:e]
+                                for d, s, e, gone in zip(docs.tolist(), bounds[:, 0].tolist(), bounds[:, 1].tolist(),
+                                                         missing.tolist())]
     return columns
 
 
-def cues_columns(shard: Shard, features) -> dict[str, Any]:
-    return gather(shard.records("cues")[0], features)
+def record_config_columns(kind: str):
+    """The columns of a config of one row per record (`cues`, `attributions`): the record's fields and its document."""
+    def columns(shard: Shard, features) -> dict[str, Any]:
+        return {**shard.record_arrays(kind), **gather(shard.records(kind)[0], ["document_id"])}
+    return columns
 
 
-def attributions_columns(shard: Shard, features) -> dict[str, Any]:
-    return gather(shard.records("attributions")[0], features)
-
-
-def sentence_ids(shard: Shard, rows: np.ndarray) -> list[str]:
-    """`<document id>:<sentence index>` of the given shard sentences."""
-    ids = [doc.document_id for doc in shard.documents]
-    local = rows - shard.sentence_first[shard.sentence_doc[rows]]
-    return [f"{ids[d]}{SENTENCE_ID_SEPARATOR}{k}" for d, k in zip(shard.sentence_doc[rows].tolist(), local.tolist())]
+def sentence_columns(shard: Shard, rows: np.ndarray, features) -> dict[str, pa.Array]:
+    """id (`<document id>:<sentence index>`), document_id and sentence_id of the given shard sentences."""
+    doc = shard.sentence_doc[rows]
+    local = rows - shard.sentence_first[doc]
+    document_ids = without_validity(pa.array([d.document_id for d in shard.documents], type=pa.string()).take(pa.array(doc)))
+    ids = without_validity(pc.binary_join_element_wise(document_ids, pa.array(local).cast(pa.string()),
+                                                       SENTENCE_ID_SEPARATOR))
+    return {"id": ids, "document_id": document_ids,
+            "sentence_id": pa.array(local, type=features.arrow_schema.field("sentence_id").type)}
 
 
 def annotated_sentences(shard: Shard) -> np.ndarray:
@@ -342,58 +391,57 @@ def sentences_columns(shard: Shard, features) -> dict[str, Any]:
     def touched(spans: Spans, keep: np.ndarray | None = None) -> np.ndarray:
         starts, ends = (spans.start, spans.end) if keep is None else (spans.start[keep], spans.end[keep])
         return sentences_touched(sentences, starts, ends)[rows]
-    claims, claim_docs = shard.records("claims")
-    cues, cue_docs = shard.records("cues")
-    attributions, attribution_docs = shard.records("attributions")
-    cue_spans = shard.spans(cues, cue_docs)
-    kinds = np.asarray([q["kind"] for q in cues], dtype=object)
+    cue_spans = shard.spans("cues", label="kind")
+    kinds = np.asarray(cue_spans.label, dtype=object)
     has_hedge = touched(cue_spans, kinds == "hedge")
-    local = sentences[rows] - shard.base[shard.sentence_doc[rows]][:, None]
+    local = shard.sentences[rows]
+    schema = features.arrow_schema
+    certainty = features["certainty"]
     return {
-        "id": sentence_ids(shard, rows),
-        "document_id": [shard.documents[d].document_id for d in shard.sentence_doc[rows].tolist()],
-        "sentence_id": (rows - shard.sentence_first[shard.sentence_doc[rows]]).tolist(),
-        "start": local[:, 0].tolist(), "end": local[:, 1].tolist(),
-        "text": shard.substrings(sentences[rows, 0], sentences[rows, 1]),
-        "zone": shard.zone_at(sentences[rows, 0]),
-        "has_claim": touched(shard.spans(claims, claim_docs)).tolist(),
-        "has_hedge": has_hedge.tolist(),
-        "has_booster": touched(cue_spans, kinds == "booster").tolist(),
-        "has_attribution": touched(shard.spans(attributions, attribution_docs, role="cue")).tolist(),
-        "certainty": ["uncertain" if flag else "certain" for flag in has_hedge.tolist()],
+        **sentence_columns(shard, rows, features),
+        "start": pa.array(local[:, 0], type=schema.field("start").type),
+        "end": pa.array(local[:, 1], type=schema.field("end").type),
+        "text": shard.substrings(sentences[:, 0], sentences[:, 1], rows),
+        "zone": shard.zone_at(sentences[rows, 0], features["zone"]),
+        "has_claim": pa.array(touched(shard.spans("claims"))),
+        "has_hedge": pa.array(has_hedge),
+        "has_booster": pa.array(touched(cue_spans, kinds == "booster")),
+        "has_attribution": pa.array(touched(shard.spans("attributions", role="cue"))),
+        "certainty": pa.array(np.where(has_hedge, certainty.str2int("uncertain"), certainty.str2int("certain")),
+                              type=pa.int64()),
     }
+
+
+def family_spans(shard: Shard, family: str) -> Spans:
+    """The spans of one BIO tag family (`cash_corpus.bio.FAMILIES`) over the shard, labelled as `bio` does."""
+    from ..bio import attribution_roles
+    if family == "claim":
+        return shard.spans("claims", label="claim_type")
+    if family == "cue":
+        return shard.spans("cues", label="kind")
+    parts = [shard.spans("attributions", role=role) for role in attribution_roles()]
+    return Spans(np.concatenate([p.start for p in parts]), np.concatenate([p.end for p in parts]),
+                 np.concatenate([p.doc for p in parts]), [label for p in parts for label in p.label])
 
 
 def tokens_columns(shard: Shard, features) -> dict[str, Any]:
     """Token classification rows, one per sentence of the annotated documents, with BIO tags under
     the nesting policy of `cash_corpus.bio` (placed by `bio.place_tags` over the whole shard)."""
-    from ..bio import FAMILIES, attribution_roles, family_columns, place_tags
+    from ..bio import FAMILIES, family_columns, place_tags
     rows = annotated_sentences(shard)
     firsts, lasts = shard.sentence_token_slices
     index, offsets = concat_ranges(firsts[rows], lasts[rows])
     schema = features.arrow_schema
     local = shard.tokens[index]
     columns: dict[str, Any] = {
-        "id": sentence_ids(shard, rows),
-        "document_id": [shard.documents[d].document_id for d in shard.sentence_doc[rows].tolist()],
-        "sentence_id": (rows - shard.sentence_first[shard.sentence_doc[rows]]).tolist(),
-        "tokens": list_array(offsets, shard.substrings(shard.tokens_g[index, 0], shard.tokens_g[index, 1]),
+        **sentence_columns(shard, rows, features),
+        "tokens": list_array(offsets, shard.substrings(shard.tokens_g[:, 0], shard.tokens_g[:, 1], index),
                              schema.field("tokens").type),
         "token_starts": list_array(offsets, pa.array(local[:, 0], type=pa.int32()), schema.field("token_starts").type),
         "token_ends": list_array(offsets, pa.array(local[:, 1], type=pa.int32()), schema.field("token_ends").type),
     }
     for family in FAMILIES:
-        if family == "claim":
-            records, docs = shard.records("claims")
-            spans = shard.spans(records, docs, label="claim_type")
-        elif family == "cue":
-            records, docs = shard.records("cues")
-            spans = shard.spans(records, docs, label="kind")
-        else:
-            records, docs = shard.records("attributions")
-            parts = [shard.spans(records, docs, role=role) for role in attribution_roles()]
-            spans = Spans(np.concatenate([p.start for p in parts]), np.concatenate([p.end for p in parts]),
-                          np.concatenate([p.doc for p in parts]), [label for p in parts for label in p.label])
+        spans = family_spans(shard, family)
         names = family_columns(family)
         tags = place_tags(shard.sentences_g, (firsts, lasts), shard.tokens_g, spans.start, spans.end, spans.label,
                           [features[name].feature for name in names])
@@ -402,5 +450,5 @@ def tokens_columns(shard: Shard, features) -> dict[str, Any]:
     return columns
 
 
-COLUMN_BUILDERS = {"documents": documents_columns, "claims": claims_columns, "cues": cues_columns,
-                   "attributions": attributions_columns, "sentences": sentences_columns, "tokens": tokens_columns}
+COLUMN_BUILDERS = {"documents": documents_columns, "claims": claims_columns, "cues": record_config_columns("cues"),
+                   "attributions": record_config_columns("attributions"), "sentences": sentences_columns, "tokens": tokens_columns}
