@@ -269,13 +269,14 @@ def place_levels(first: np.ndarray, last: np.ndarray, levels: int) -> np.ndarray
 
 
 def place_tags(sentences: np.ndarray, sentence_tokens: tuple[np.ndarray, np.ndarray], tokens: np.ndarray,
-               starts: np.ndarray, ends: np.ndarray, labels: Sequence[str], columns: Sequence) -> list[np.ndarray]:
+               starts: np.ndarray, ends: np.ndarray, codes: np.ndarray, labels: Sequence[str],
+               columns: Sequence) -> list[np.ndarray]:
     """BIO tag ids of every token for one family, one array per column (outer first), for many
     documents at once: what `sentence_rows` gives per sentence, as ClassLabel ids of `columns`.
 
     `sentences` and `tokens` are sorted (n, 2) [start, end) arrays on one offset axis (documents laid
     end to end, as `hf.rows.Shard` does), `sentence_tokens` each sentence's [first, last) token
-    indexes, and starts/ends/labels the family's spans on that axis. As in `spans_by_sentence`, a span
+    indexes, and starts/ends/codes the family's spans on that axis, `labels[code]` naming each one's label. As in `spans_by_sentence`, a span
     is cut into one piece per sentence it overlaps; pieces are ordered by (start, -end, label) and
     tagged on the tokens of their sentence that they share a code point with (`token_range`).
     """
@@ -295,8 +296,8 @@ def place_tags(sentences: np.ndarray, sentence_tokens: tuple[np.ndarray, np.ndar
     piece_start = np.maximum(starts[owner], sentences[sentence, 0])
     piece_end = np.minimum(ends[owner], sentences[sentence, 1])
     names = sorted(set(labels))
-    rank = {name: i for i, name in enumerate(names)}
-    label_rank = np.asarray([rank[labels[i]] for i in owner.tolist()], dtype=np.int64)
+    rank = np.asarray([names.index(label) for label in labels], dtype=np.int64)  # code -> rank of its name
+    label_rank = rank[np.asarray(codes, dtype=np.int64)[owner]]
     order = np.lexsort((label_rank, -piece_end, piece_start))
     piece_start, piece_end, sentence, label_rank = piece_start[order], piece_end[order], sentence[order], label_rank[order]
     lo, hi = sentence_tokens[0][sentence], sentence_tokens[1][sentence]

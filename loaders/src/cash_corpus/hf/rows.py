@@ -15,7 +15,6 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -139,13 +138,10 @@ def pairs_column(counts: np.ndarray, flat: np.ndarray, list_type: pa.DataType) -
     return list_array(np.append(starts_of(counts), int(counts.sum())), values, list_type)
 
 
-def code_point_bytes(text: str) -> np.ndarray:
-    """UTF-8 byte offset of every code point of `text` (and of its end), to cut it by code points."""
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    widths = 1 + (points >= 0x80).astype(np.int64) + (points >= 0x800) + (points >= 0x10000)
-    out = np.zeros(len(points) + 1, dtype=np.int64)
-    np.cumsum(widths, out=out[1:])
-    return out
+def code_point_bytes(utf8: np.ndarray) -> np.ndarray:
+    """The byte offset of every code point of a UTF-8 text (and of its end), to cut it by code
+    points: code points start at the bytes that are not continuation bytes (10xxxxxx)."""
+    return np.append(np.flatnonzero((utf8 & 0xC0) != 0x80), len(utf8))
 
 
 @dataclass(frozen=True)
@@ -155,7 +151,7 @@ class Spans:
     start: np.ndarray
     end: np.ndarray
     doc: np.ndarray
-    label: list[str]
+    label: np.ndarray  # an index into the label names of whoever asked (ClassLabel ids, role indexes)
 
 
 class Shard:
@@ -221,18 +217,23 @@ class Shard:
 
     def spans(self, kind: str, label: str | None = None, role: str | None = None) -> Spans:
         """The spans of every `kind` record on the shard axis (their own start/end, or their `role`
-        span, skipped where null), labelled by their `label` field or by the role; cached."""
+        span, skipped where null), with the ClassLabel id of their `label` field (or the role's index
+        in `labels`, which is then [role]); read from `record_arrays`, not from the records again. Cached."""
         key = (kind, label, role)
         if key not in self._spans:
-            records, docs = self.records(kind)
+            arrays = self.record_arrays(kind)
+            docs = self.records(kind)[1]
             if role is not None:
-                keep = [i for i, r in enumerate(records) if r[role] is not None]
-                records, docs = [records[i][role] for i in keep], docs[np.asarray(keep, dtype=np.int64)]
-            starts = np.fromiter(map(itemgetter("start"), records), dtype=np.int64, count=len(records))
-            ends = np.fromiter(map(itemgetter("end"), records), dtype=np.int64, count=len(records))
+                struct = arrays[role]
+                keep = np.asarray(struct.is_valid(), dtype=bool) if struct.null_count else np.ones(len(struct), dtype=bool)
+                starts, ends = (np.asarray(struct.field(name).to_numpy(zero_copy_only=False))[keep] for name in ("start", "end"))
+                docs, codes = docs[keep], np.zeros(int(keep.sum()), dtype=np.int64)
+            else:
+                starts, ends = (arrays[name].to_numpy(zero_copy_only=False) for name in ("start", "end"))
+                codes = arrays[label].to_numpy(zero_copy_only=False) if label else np.zeros(len(docs), dtype=np.int64)
             base = self.base[docs]
-            labels = [role] * len(records) if role is not None else list(map(itemgetter(label), records)) if label else []
-            self._spans[key] = Spans(starts + base, ends + base, docs, labels)
+            self._spans[key] = Spans(starts.astype(np.int64) + base, ends.astype(np.int64) + base, docs,
+                                     codes.astype(np.int64))
         return self._spans[key]
 
     @cached_property
@@ -242,8 +243,8 @@ class Shard:
 
     @cached_property
     def _axis_bytes(self) -> tuple[np.ndarray, np.ndarray]:
-        data = self.axis_text.encode("utf-8")
-        return np.frombuffer(data, dtype=np.uint8), code_point_bytes(self.axis_text)
+        data = np.frombuffer(self.axis_text.encode("utf-8"), dtype=np.uint8)
+        return data, code_point_bytes(data)
 
     def substrings(self, starts: np.ndarray, ends: np.ndarray, pick: np.ndarray | None = None) -> pa.Array:
         """The strings at sorted, disjoint shard-axis [start, end) ranges (those at `pick` if given),
@@ -252,9 +253,12 @@ class Shard:
         data, at = self._axis_bytes
         bounds = np.empty(2 * len(starts), dtype=np.int64)
         bounds[0::2], bounds[1::2] = at[starts], at[ends]
+        chosen = np.arange(len(starts), dtype=np.int64) if pick is None else pick
+        if np.any(np.diff(bounds) < 0):  # overlapping ranges: cut each one by itself
+            text = self.axis_text
+            return pa.array([text[a:b] for a, b in zip(starts[chosen].tolist(), ends[chosen].tolist())], type=pa.string())
         pieces = pa.StringArray.from_buffers(max(len(bounds) - 1, 0), pa.py_buffer(bounds.astype(np.int32)),
                                              pa.py_buffer(data)) if len(bounds) else pa.array([], type=pa.string())
-        chosen = np.arange(len(starts), dtype=np.int64) if pick is None else pick
         return without_validity(pieces.take(pa.array(2 * chosen, type=pa.int64())))
 
     @cached_property
@@ -392,8 +396,8 @@ def sentences_columns(shard: Shard, features) -> dict[str, Any]:
         starts, ends = (spans.start, spans.end) if keep is None else (spans.start[keep], spans.end[keep])
         return sentences_touched(sentences, starts, ends)[rows]
     cue_spans = shard.spans("cues", label="kind")
-    kinds = np.asarray(cue_spans.label, dtype=object)
-    has_hedge = touched(cue_spans, kinds == "hedge")
+    kind_names = features_of_record("cue")["kind"]
+    has_hedge = touched(cue_spans, cue_spans.label == kind_names.str2int("hedge"))
     local = shard.sentences[rows]
     schema = features.arrow_schema
     certainty = features["certainty"]
@@ -405,23 +409,31 @@ def sentences_columns(shard: Shard, features) -> dict[str, Any]:
         "zone": shard.zone_at(sentences[rows, 0], features["zone"]),
         "has_claim": pa.array(touched(shard.spans("claims"))),
         "has_hedge": pa.array(has_hedge),
-        "has_booster": pa.array(touched(cue_spans, kinds == "booster")),
+        "has_booster": pa.array(touched(cue_spans, cue_spans.label == kind_names.str2int("booster"))),
         "has_attribution": pa.array(touched(shard.spans("attributions", role="cue"))),
         "certainty": pa.array(np.where(has_hedge, certainty.str2int("uncertain"), certainty.str2int("certain")),
                               type=pa.int64()),
     }
 
 
-def family_spans(shard: Shard, family: str) -> Spans:
-    """The spans of one BIO tag family (`cash_corpus.bio.FAMILIES`) over the shard, labelled as `bio` does."""
+def features_of_record(kind: str) -> dict:
+    from .features import record_fields
+    return record_fields(kind)
+
+
+def family_spans(shard: Shard, family: str) -> tuple[Spans, list[str]]:
+    """The spans of one BIO tag family (`cash_corpus.bio.FAMILIES`) over the shard, and the label names
+    their codes index, labelled as `bio.family_spans` does (claim type, cue kind, attribution role)."""
     from ..bio import attribution_roles
     if family == "claim":
-        return shard.spans("claims", label="claim_type")
+        return shard.spans("claims", label="claim_type"), features_of_record("claim")["claim_type"].names
     if family == "cue":
-        return shard.spans("cues", label="kind")
-    parts = [shard.spans("attributions", role=role) for role in attribution_roles()]
+        return shard.spans("cues", label="kind"), features_of_record("cue")["kind"].names
+    roles = attribution_roles()
+    parts = [shard.spans("attributions", role=role) for role in roles]
     return Spans(np.concatenate([p.start for p in parts]), np.concatenate([p.end for p in parts]),
-                 np.concatenate([p.doc for p in parts]), [label for p in parts for label in p.label])
+                 np.concatenate([p.doc for p in parts]),
+                 np.concatenate([np.full(len(p.start), i, dtype=np.int64) for i, p in enumerate(parts)])), list(roles)
 
 
 def tokens_columns(shard: Shard, features) -> dict[str, Any]:
@@ -441,10 +453,10 @@ def tokens_columns(shard: Shard, features) -> dict[str, Any]:
         "token_ends": list_array(offsets, pa.array(local[:, 1], type=pa.int32()), schema.field("token_ends").type),
     }
     for family in FAMILIES:
-        spans = family_spans(shard, family)
+        spans, labels = family_spans(shard, family)
         names = family_columns(family)
         tags = place_tags(shard.sentences_g, (firsts, lasts), shard.tokens_g, spans.start, spans.end, spans.label,
-                          [features[name].feature for name in names])
+                          labels, [features[name].feature for name in names])
         for name, column in zip(names, tags):
             columns[name] = list_array(offsets, pa.array(column[index], type=pa.int64()), schema.field(name).type)
     return columns
