@@ -121,19 +121,21 @@ def run_shard(job: ShardJob) -> ShardResult:
 
 
 def _run_shard(job: ShardJob) -> ShardResult:
-    from .hf.build import check_annotations, config_name, config_table, parquet_bytes, read_document, shard_file_name
+    from .hf.build import (SourceFiles, check_annotations, config_name, config_table, parquet_bytes, read_document,
+                            shard_file_name)
     from .hf.features import CONFIG_KINDS
     from .hf.rows import DocumentInput, Shard
     from .paths import open_regular
     root = Path(job.root)
     paths = CorpusPaths(root)
     layer_path = paths.layer_path(job.layer)
+    files = SourceFiles.of(paths)
     inputs = []
     with open_regular(paths.documents) as documents, open_regular(paths.structure) as structures, \
             (open_regular(layer_path) if layer_path.exists() else nullcontext()) as layer:
         for doc_id, doc_offset, structure_offset, block in zip(job.doc_ids, job.doc_offsets, job.structure_offsets,
                                                                job.layer_blocks):
-            metadata, structure, text, digest = read_document(paths, documents, structures, doc_id, doc_offset,
+            metadata, structure, text, digest = read_document(files, documents, structures, doc_id, doc_offset,
                                                               structure_offset)
             annotations = None
             if block is not None:

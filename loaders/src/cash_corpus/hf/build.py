@@ -21,6 +21,7 @@ import hashlib
 import io
 import itertools
 import math
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from ..corpus import decode_text, sha256_bytes
 from ..errors import CashError, Location, UsageError
 from ..jsonl import JsonInputError, gc_paused, loads_line
 from ..layers import layer_names, read_header
-from ..paths import CorpusPaths, open_regular
+from ..paths import CorpusPaths, is_valid_document_id, open_regular
 from ..schema import is_supported_schema_version
 from .features import CONFIG_KINDS, config_features, encode_table
 from .rows import ANNOTATION_KINDS, COLUMN_BUILDERS, AnnotationBlock, DocumentInput, Shard
@@ -164,32 +165,45 @@ def check_span(start: int, end: int, span_text: str, text: str, where: Location)
                         hint="run `cash validate` for all findings")
 
 
-def check_annotations(annotations: AnnotationBlock, text: str, text_sha256: str, layer_file: Path) -> None:
-    """Refuse annotations made on another version of the text or with offsets that do not match."""
-    if annotations.document["text_sha256"] != text_sha256:
-        raise CashError("annotations were made on another version of the text (text_sha256 differs)",
-                        Location(file=str(layer_file), document_id=annotations.document_id))
+def annotation_spans(annotations: AnnotationBlock) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """(record, span) for every span of a document's annotations: claims and cues are spans, an
+    attribution has a source (or null), a cue and a content."""
     for record in itertools.chain(annotations.claims, annotations.cues):
-        check_span(record["start"], record["end"], record["text"], text,
-                   Location(file=str(layer_file), document_id=record["document_id"], annotation_id=record["id"]))
+        yield record, record
     for attribution in annotations.attributions:
         for role in ("source", "cue", "content"):
             span = attribution.get(role)
             if span is not None:
-                check_span(span["start"], span["end"], span["text"], text,
-                           Location(file=str(layer_file), document_id=attribution["document_id"],
-                                    annotation_id=attribution["id"]))
+                yield attribution, span
+
+
+def check_annotations(annotations: AnnotationBlock, text: str, text_sha256: str, layer_file: Path) -> None:
+    """Refuse annotations made on another version of the text or with offsets that do not match
+    (the location is made only for a refusal: this runs for every span)."""
+    if annotations.document["text_sha256"] != text_sha256:
+        raise CashError("annotations were made on another version of the text (text_sha256 differs)",
+                        Location(file=str(layer_file), document_id=annotations.document_id))
+    size = len(text)
+    for record, span in annotation_spans(annotations):
+        start, end = span["start"], span["end"]
+        if not (0 <= start < end <= size) or text[start:end] != span["text"]:
+            check_span(start, end, span["text"], text,
+                       Location(file=str(layer_file), document_id=record["document_id"], annotation_id=record["id"]))
 
 
 def layer_blocks(path: Path) -> Iterator[AnnotationBlock]:
     """A layer file's documents as decoded blocks, one at a time (each line decoded once)."""
     records: list[dict[str, Any]] = []
+    loads = orjson.loads
     with open_regular(path) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            record = decode_line(line, path, number)
-            kind = record.get("record")
+            try:
+                record = loads(line)
+            except orjson.JSONDecodeError:
+                record = decode_line(line, path, number)
+            kind = record.get("record") if isinstance(record, dict) else decode_line(line, path, number)
             if kind == "layer":
                 continue
             if kind == "document":
@@ -229,25 +243,46 @@ def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterato
         yield annotations
 
 
-def checked_text(paths: CorpusPaths, doc_id: str, metadata: dict, structure: dict) -> tuple[str, str]:
+@dataclass(frozen=True)
+class SourceFiles:
+    """The corpus files a build reads, their paths made once (the reads run per document)."""
+
+    paths: CorpusPaths
+    documents: Path
+    structure: Path
+    texts: str  # the texts folder, resolved
+
+    @classmethod
+    def of(cls, paths: CorpusPaths) -> "SourceFiles":
+        return cls(paths, paths.documents, paths.structure, str(paths.texts_dir.resolve()))
+
+    def text_path(self, doc_id: str) -> str:
+        """`CorpusPaths.text_path` for a valid id (which cannot leave the folder); its refusal otherwise."""
+        if not is_valid_document_id(doc_id) or os.sep in doc_id or doc_id in (".", ".."):
+            return str(self.paths.text_path(doc_id))
+        return f"{self.texts}{os.sep}{doc_id}.txt"
+
+
+def checked_text(files: SourceFiles, doc_id: str, metadata: dict, structure: dict) -> tuple[str, str]:
     """(text, sha256) of a document's raw file, refused unless metadata and structure were made on it."""
-    path = paths.text_path(doc_id)
-    data = path.read_bytes()
+    path = files.text_path(doc_id)
+    with open(path, "rb") as handle:
+        data = handle.read()
     digest = sha256_bytes(data)
     if digest != metadata["sha256"] or structure["text_sha256"] != digest:
         raise CashError("text bytes differ from the sha256 in documents.jsonl / structure.jsonl",
-                        Location(file=str(path), document_id=doc_id))
-    return decode_text(data, str(path)), digest
+                        Location(file=path, document_id=doc_id))
+    return decode_text(data, path), digest
 
 
-def read_document(paths: CorpusPaths, documents, structures, doc_id: str, doc_offset: int,
+def read_document(files: SourceFiles, documents, structures, doc_id: str, doc_offset: int,
                   structure_offset: int | None) -> tuple[dict, dict, str, str]:
     """(metadata, structure, text, sha256) of one document, read through the offset indexes."""
-    metadata = read_record_at(documents, doc_offset, paths.documents, "id", doc_id)
+    metadata = read_record_at(documents, doc_offset, files.documents, "id", doc_id)
     if structure_offset is None:
-        raise CashError("document has no structure record", Location(file=str(paths.structure), document_id=doc_id))
-    structure = read_record_at(structures, structure_offset, paths.structure, "document_id", doc_id)
-    text, digest = checked_text(paths, doc_id, metadata, structure)
+        raise CashError("document has no structure record", Location(file=str(files.structure), document_id=doc_id))
+    structure = read_record_at(structures, structure_offset, files.structure, "document_id", doc_id)
+    text, digest = checked_text(files, doc_id, metadata, structure)
     return metadata, structure, text, digest
 
 
@@ -259,9 +294,10 @@ def iter_document_inputs(paths: CorpusPaths, layer: str, doc_ids: list[str],
     annotations_iter = layer_stream(paths, layer, set(doc_ids))
     pending = next(annotations_iter, None)
     layer_file = paths.layer_path(layer)
-    with open_regular(paths.documents) as documents, open_regular(paths.structure) as structures:
+    files = SourceFiles.of(paths)
+    with open_regular(files.documents) as documents, open_regular(files.structure) as structures:
         for doc_id in doc_ids:
-            metadata, structure, text, digest = read_document(paths, documents, structures, doc_id, doc_index[doc_id],
+            metadata, structure, text, digest = read_document(files, documents, structures, doc_id, doc_index[doc_id],
                                                               structure_index.get(doc_id))
             annotations = None
             if pending is not None and pending.document_id == doc_id:
