@@ -1,4 +1,4 @@
-"""Property tests for the vectorised span/sentence searches and the shard -> Parquet round trip."""
+"""Property tests for the vectorised span/sentence searches, the column-wise shard and the shard -> Parquet round trip."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from datasets import Features
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cash_corpus.hf.build import encode_rows, parquet_bytes
-from cash_corpus.hf.rows import first_overlapping_sentence, sentences_touched
+from cash_corpus.hf.build import config_table, parquet_bytes
+from cash_corpus.hf.features import config_features, encode_table
+from cash_corpus.hf.rows import AnnotationBlock, DocumentInput, Shard, first_overlapping_sentence, sentences_touched
 
 
 @st.composite
@@ -46,8 +47,10 @@ def test_cue_rows_round_trip_through_parquet(items):
              "cue_type": ["modal", "adverb", "noun", "other", "negation", "approximator", "conditional", "adjective",
                           "lexical_verb"][t], "claims": [f"c{i}"], "note": text if t % 2 else None}
             for i, (text, kind, t) in enumerate(items)]
-    data = parquet_bytes(encode_rows("cues", rows))
-    assert parquet_bytes(encode_rows("cues", rows)) == data
+    features = config_features("cues")
+    columns = {name: [row.get(name) for row in rows] for name in features}
+    data = parquet_bytes(encode_table(features, columns))
+    assert parquet_bytes(encode_table(features, columns)) == data
     table = pq.read_table(io.BytesIO(data))
     features = Features.from_arrow_schema(table.schema)
     back = [{k: (features[k].int2str(v) if k in ("kind", "cue_type") else v) for k, v in row.items()}
@@ -57,9 +60,8 @@ def test_cue_rows_round_trip_through_parquet(items):
 
 def test_token_rows_with_non_bmp_text(tmp_path):
     """Token rows of a document whose spans follow 🚀, 🇮🇷 and 𝔸: offsets are code points, tags sit on the
-    spans' tokens, and the rows encode with the config's features."""
+    spans' tokens, and the rows carry the config's features."""
     from cash_corpus.corpus import Corpus
-    from cash_corpus.hf.rows import DocumentInput, token_rows
     from hf_helpers import gold_annotations, make_corpus
 
     root = make_corpus(tmp_path / "c")
@@ -67,16 +69,43 @@ def test_token_rows_with_non_bmp_text(tmp_path):
     structure = next(s for s in corpus.structures() if s.document_id == "missiles-alliances")
     annotations = gold_annotations(root)[0]
     text = corpus.text("missiles-alliances")
-    doc = DocumentInput({"id": "missiles-alliances"}, text, structure, "gold", annotations)
-    rows = list(token_rows(doc))
+    doc = DocumentInput({"id": "missiles-alliances"}, text, structure.to_dict(), "gold",
+                        AnnotationBlock.from_records(annotations.records()))
+    table = config_table("tokens", [doc])
+    features = config_features("tokens")
+    assert table.schema == features.arrow_schema
+    rows = table.to_pylist()
     assert [r["id"] for r in rows] == [f"missiles-alliances:{k}" for k in range(len(structure.sentences))]
     second = rows[1]
     assert second["tokens"] == ["Officials", "said", "that", "Iran", "🇮🇷", "may", "have", "sent", "missiles", "to",
                                 "Russia", "."]
     assert [text[s:e] for s, e in zip(second["token_starts"], second["token_ends"])] == second["tokens"]
-    assert second["claim_tags"] == ["O", "O", "O", "B-factual"] + ["I-factual"] * 7 + ["O"]
-    assert second["cue_tags"] == ["O"] * 5 + ["B-hedge"] + ["O"] * 6
-    assert second["attribution_tags"] == ["B-source", "B-cue", "O", "B-content"] + ["I-content"] * 7 + ["O"]
-    assert rows[2]["cue_tags"][rows[2]["tokens"].index("clearly")] == "B-booster"
-    table = encode_rows("tokens", rows)
-    assert table.num_rows == len(rows)
+
+    def tags(row, column):
+        return [features[column].feature.int2str(t) for t in row[column]]
+    assert tags(second, "claim_tags") == ["O", "O", "O", "B-factual"] + ["I-factual"] * 7 + ["O"]
+    assert tags(second, "cue_tags") == ["O"] * 5 + ["B-hedge"] + ["O"] * 6
+    assert tags(second, "attribution_tags") == ["B-source", "B-cue", "O", "B-content"] + ["I-content"] * 7 + ["O"]
+    assert tags(rows[2], "cue_tags")[rows[2]["tokens"].index("clearly")] == "B-booster"
+
+
+def test_a_shard_lays_documents_on_one_axis_and_cuts_strings_by_code_points():
+    """Shard-axis substrings equal Python's `text[start:end]` per document (astral characters, empty
+    documents, documents without sentences), and a document's geometry never leaks into the next."""
+    texts = ["🚀a 𝔸b", "", "plain text", "é🇮🇷 z"]
+    docs = []
+    for index, text in enumerate(texts):
+        tokens = [[i, i + 1] for i in range(len(text)) if not text[i].isspace()]
+        structure = {"document_id": f"d{index}", "text_sha256": "", "zones": [], "sentences": [[0, len(text)]] if text
+                     else [], "tokens": tokens}
+        docs.append(DocumentInput({"id": f"d{index}"}, text, structure, "gold", None))
+    shard = Shard(docs)
+    assert [shard.axis_text[b:b + len(t)] for b, t in zip(shard.base.tolist(), texts)] == texts
+    cut = shard.substrings(shard.tokens_g[:, 0], shard.tokens_g[:, 1]).to_pylist()
+    assert cut == [text[s:e] for doc, text in zip(docs, texts) for s, e in doc.structure["tokens"]]
+    assert shard.substrings(shard.sentences_g[:, 0], shard.sentences_g[:, 1], np.array([2, 0])).to_pylist() == [
+        texts[3], texts[0]]
+    overlapping = np.array([0, 1]), np.array([3, 2])
+    assert shard.substrings(*overlapping).to_pylist() == ["🚀a ", "a"]
+    first, last = shard.sentence_token_slices
+    assert (last - first).tolist() == [len(doc.structure["tokens"]) for doc in docs if doc.text]
