@@ -121,9 +121,7 @@ def run_shard(job: ShardJob) -> ShardResult:
 
 
 def _run_shard(job: ShardJob) -> ShardResult:
-    from .hf.build import (SourceFiles, check_annotations, config_name, config_table, parquet_bytes, read_document,
-                            shard_file_name)
-    from .hf.features import CONFIG_KINDS
+    from .hf.build import SourceFiles, check_annotations, config_name, read_document, shard_file_name, shard_files
     from .hf.rows import DocumentInput, Shard
     from .paths import open_regular
     root = Path(job.root)
@@ -143,16 +141,13 @@ def _run_shard(job: ShardJob) -> ShardResult:
                 annotations = parse_block(layer.read(block[1] - block[0]), str(layer_path))
                 check_annotations(annotations, text, digest, layer_path)
             inputs.append(DocumentInput(metadata, text, structure, job.layer, annotations))
-    shard = Shard(inputs)
     files = []
-    for kind in CONFIG_KINDS:
-        table = config_table(kind, shard)
-        data = parquet_bytes(table)
+    for kind, data, rows, nbytes in shard_files(Shard(inputs)):
         rel = f"data/{config_name(kind, job.layer)}/{shard_file_name(job.index, job.count)}"
         target = Path(job.out) / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        files.append((kind, rel, hashlib.sha256(data).hexdigest(), table.num_rows, table.nbytes))
+        files.append((kind, rel, hashlib.sha256(data).hexdigest(), rows, nbytes))
     return ShardResult(job.layer, job.index, tuple(files))
 
 

@@ -24,6 +24,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,19 @@ def parquet_bytes(table: pa.Table) -> bytes:
         if table.num_rows:  # an empty table gets no row group: `datasets` cannot read a 0-row group
             writer.write_table(table, row_group_size=ROW_GROUP_SIZE)
     return sink.getvalue()
+
+
+def shard_files(shard: Shard) -> list[tuple[str, bytes, int, int]]:
+    """(kind, Parquet bytes, rows, Arrow bytes) of every config kind for one shard. Each table is
+    written to Parquet on a second thread while the next one is built (Arrow compresses without the
+    GIL, the table building is Python), so the zstd work overlaps the column work; each file is
+    written alone with the same options, so its bytes do not depend on the overlap."""
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        pending = []
+        for kind in CONFIG_KINDS:
+            table = config_table(kind, shard)
+            pending.append((kind, writer.submit(parquet_bytes, table), table.num_rows, table.nbytes))
+        return [(kind, data.result(), rows, nbytes) for kind, data, rows, nbytes in pending]
 
 
 def build_shard(kind: str, documents: Iterable[DocumentInput]) -> bytes:
@@ -366,11 +380,8 @@ def iter_built_files(root: Path, shard_size: int = DEFAULT_SHARD_SIZE) -> Iterat
         for index, group in enumerate(groups):
             with gc_paused():  # one pause for the whole shard: re-enabling it with the shard alive costs a collection
                 shard = Shard(next(inputs) for _ in group)
-                built = []
-                for kind in CONFIG_KINDS:
-                    table = config_table(kind, shard)
-                    built.append((kind, parquet_bytes(table), table.num_rows, table.nbytes))
-                del shard, table
+                built = shard_files(shard)
+                del shard
             for kind, data, num_rows, num_bytes in built:
                 summary = summaries[kind]
                 rel = f"data/{summary.name}/{shard_file_name(index, len(groups))}"
