@@ -213,16 +213,20 @@ def arrow_column(feature: Any, values: list, arrow_type: pa.DataType) -> pa.Arra
         return pa.array(values, type=arrow_type)
     if isinstance(feature, ClassLabel):
         ids = label_ids(feature)
-        try:
-            encoded = [None if value is None else ids[value] for value in values]
-        except (KeyError, TypeError) as exc:
-            raise ValueError(f"Invalid string class label {exc.args[0]!r}") from None
+        try:  # the common column: every value a known label (None is not a key, so it takes the next path)
+            encoded = list(map(ids.__getitem__, values))
+        except (KeyError, TypeError):
+            try:
+                encoded = [None if value is None else ids[value] for value in values]
+            except (KeyError, TypeError) as exc:
+                raise ValueError(f"Invalid string class label {exc.args[0]!r}") from None
         return pa.array(encoded, type=arrow_type)
     nulls = [value is None for value in values]
     mask = pa.array(nulls, type=pa.bool_()) if any(nulls) else None
     if isinstance(feature, dict):
-        children = [arrow_column(sub, [None if value is None else value.get(key) for value in values],
-                                 arrow_type.field(key).type) for key, sub in feature.items()]
+        present = values if mask is None else [{} if value is None else value for value in values]
+        children = [arrow_column(sub, list(map(dict.get, present, itertools.repeat(key))), arrow_type.field(key).type)
+                    for key, sub in feature.items()]
         return pa.StructArray.from_arrays(children, fields=list(arrow_type), mask=mask)
     if isinstance(feature, (List, LargeList)):
         lengths = np.fromiter((0 if value is None else len(value) for value in values), dtype=np.int64,

@@ -201,7 +201,7 @@ class Shard:
             fields = record_fields(KIND_RECORD[kind])
             struct_type = Features(fields).type
             records = self.records(kind)[0]
-            self._arrays[kind] = {name: arrow_column(feature, [r.get(name) for r in records],
+            self._arrays[kind] = {name: arrow_column(feature, list(map(dict.get, records, itertools.repeat(name))),
                                                      struct_type.field(name).type)
                                   for name, feature in fields.items()}
         return self._arrays[kind]
@@ -321,7 +321,7 @@ def sentences_touched(sentences: np.ndarray, starts: Sequence[int], ends: Sequen
 def gather(records: list[dict[str, Any]], columns: Iterable[str]) -> dict[str, list]:
     """One value list per column, read by name from each record (None where a record leaves it out:
     an unannotated optional label, no note), so a field added to the schema needs no edit here."""
-    return {column: [record.get(column) for record in records] for column in columns}
+    return {column: list(map(dict.get, records, itertools.repeat(column))) for column in columns}
 
 
 # ---------------------------------------------------------------- one function per config kind
