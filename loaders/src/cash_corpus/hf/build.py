@@ -88,17 +88,22 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue()
 
 
+# The order `shard_files` builds the configs in: the biggest Parquet file first, so its writing
+# overlaps the building of the others and the last one written is small (outputs keep CONFIG_KINDS order).
+WRITE_ORDER = ("tokens", "documents", "sentences", "claims", "attributions", "cues")
+
+
 def shard_files(shard: Shard) -> list[tuple[str, bytes, int, int]]:
     """(kind, Parquet bytes, rows, Arrow bytes) of every config kind for one shard. Each table is
     written to Parquet on a second thread while the next one is built (Arrow compresses without the
     GIL, the table building is Python), so the zstd work overlaps the column work; each file is
     written alone with the same options, so its bytes do not depend on the overlap."""
     with ThreadPoolExecutor(max_workers=1) as writer:
-        pending = []
-        for kind in CONFIG_KINDS:
+        pending = {}
+        for kind in sorted(CONFIG_KINDS, key=WRITE_ORDER.index):
             table = config_table(kind, shard)
-            pending.append((kind, writer.submit(parquet_bytes, table), table.num_rows, table.nbytes))
-        return [(kind, data.result(), rows, nbytes) for kind, data, rows, nbytes in pending]
+            pending[kind] = (writer.submit(parquet_bytes, table), table.num_rows, table.nbytes)
+        return [(kind, pending[kind][0].result(), *pending[kind][1:]) for kind in CONFIG_KINDS]
 
 
 def build_shard(kind: str, documents: Iterable[DocumentInput]) -> bytes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from datasets import Features
 
 from ..errors import CashError, Location
+from ..schema import schema_cached
 
 SENTENCE_ID_SEPARATOR = ":"
 ANNOTATION_KINDS = ("claim", "cue", "attribution")
@@ -37,16 +38,29 @@ def attribution_key(record: dict[str, Any]) -> tuple:
     return record["cue"]["start"], record["cue"]["end"], record["id"]
 
 
+@schema_cached
+def value_columns(kind: str) -> tuple[str, ...]:
+    """The values a row of record kind `kind` takes from the record: its document, then every column
+    of `features.record_fields` (a field added to the schema is one more value, with no edit here)."""
+    from .features import record_fields
+    return ("document_id", *record_fields(kind))
+
+
 @dataclass(frozen=True)
 class AnnotationBlock:
     """One document's records in one layer file as decoded: its `document` line and its claims,
     cues and attributions, each in canonical order (claims and cues by (start, end, id),
-    attributions by (cue start, cue end, id)), whatever order the file holds them in."""
+    attributions by (cue start, cue end, id)), whatever order the file holds them in.
+
+    `values` holds each record's `value_columns` as a tuple, read right after decoding while the
+    record is still in the CPU cache: gathering them later, a column at a time over a whole shard,
+    was the costliest step of the build (a cache miss per record and column)."""
 
     document: dict[str, Any]
     claims: list[dict[str, Any]]
     cues: list[dict[str, Any]]
     attributions: list[dict[str, Any]]
+    values: dict[str, list[tuple]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def document_id(self) -> str:
@@ -65,8 +79,11 @@ class AnnotationBlock:
                 raise CashError(f"unexpected record {kind!r} in the block of this document",
                                 Location(file=file, document_id=head["document_id"], annotation_id=record.get("id")))
             built[kind].append(record)
-        return cls(head, sorted(built["claim"], key=claim_key), sorted(built["cue"], key=claim_key),
-                   sorted(built["attribution"], key=attribution_key))
+        ordered = {"claims": sorted(built["claim"], key=claim_key), "cues": sorted(built["cue"], key=claim_key),
+                   "attributions": sorted(built["attribution"], key=attribution_key)}
+        values = {kind: [tuple(map(record.get, value_columns(KIND_RECORD[kind]))) for record in found]
+                  for kind, found in ordered.items()}
+        return cls(head, ordered["claims"], ordered["cues"], ordered["attributions"], values)
 
 
 @dataclass(frozen=True)
@@ -175,6 +192,7 @@ class Shard:
         self.tokens_g = self.tokens + np.repeat(self.base, self.token_counts)[:, None]
         self._records: dict[str, tuple[list[dict[str, Any]], np.ndarray]] = {}
         self._arrays: dict[str, dict[str, pa.Array]] = {}
+        self._values: dict[str, dict[str, list]] = {}
         self._spans: dict[tuple, Spans] = {}
 
     @property
@@ -193,6 +211,15 @@ class Shard:
             self._records[kind] = records, np.asarray(docs, dtype=np.int64)
         return self._records[kind]
 
+    def record_values(self, kind: str) -> dict[str, list]:
+        """Every `kind` record's `value_columns`, a list per column, in shard order (from the blocks' tuples)."""
+        if kind not in self._values:
+            names = value_columns(KIND_RECORD[kind])
+            rows = list(itertools.chain.from_iterable(block.values[kind] for block in self.blocks))
+            columns = list(zip(*rows)) if rows else [()] * len(names)
+            self._values[kind] = {name: list(column) for name, column in zip(names, columns)}
+        return self._values[kind]
+
     def record_arrays(self, kind: str) -> dict[str, pa.Array]:
         """The columns of every record of `kind` (`features.record_fields`), encoded once per shard:
         the flat config (`claims`) and the documents config's nested list (`claims`) share them."""
@@ -200,9 +227,8 @@ class Shard:
             from .features import arrow_column, record_fields
             fields = record_fields(KIND_RECORD[kind])
             struct_type = Features(fields).type
-            records = self.records(kind)[0]
-            self._arrays[kind] = {name: arrow_column(feature, list(map(dict.get, records, itertools.repeat(name))),
-                                                     struct_type.field(name).type)
+            values = self.record_values(kind)
+            self._arrays[kind] = {name: arrow_column(feature, values[name], struct_type.field(name).type)
                                   for name, feature in fields.items()}
         return self._arrays[kind]
 
@@ -348,7 +374,7 @@ def documents_columns(shard: Shard, features) -> dict[str, Any]:
 def claims_columns(shard: Shard, features) -> dict[str, Any]:
     """One row per claim, with the first sentence it overlaps (the one holding its start)."""
     claims, docs = shard.records("claims")
-    columns: dict[str, Any] = {**shard.record_arrays("claims"), **gather(claims, ["document_id"])}
+    columns: dict[str, Any] = {**shard.record_arrays("claims"), "document_id": shard.record_values("claims")["document_id"]}
     spans = shard.spans("claims")
     where = first_overlapping_sentence(shard.sentences_g, spans.start, spans.end)
     missing = where < 0
@@ -367,7 +393,7 @@ def claims_columns(shard: Shard, features) -> dict[str, Any]:
 def record_config_columns(kind: str):
     """The columns of a config of one row per record (`cues`, `attributions`): the record's fields and its document."""
     def columns(shard: Shard, features) -> dict[str, Any]:
-        return {**shard.record_arrays(kind), **gather(shard.records(kind)[0], ["document_id"])}
+        return {**shard.record_arrays(kind), "document_id": shard.record_values(kind)["document_id"]}
     return columns
 
 
