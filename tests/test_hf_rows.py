@@ -38,6 +38,7 @@ def test_vectorised_overlaps_equal_the_naive_loops(case):
 
 
 TEXT = st.text(alphabet=st.sampled_from("ab 🚀𝔸🇮🇷é\n"), min_size=1, max_size=40)
+SAME_WIDTH = {"a": "b", "b": "a", " ": "a", "\n": "b", "é": "ê", "🚀": "𝔸", "𝔸": "🚀", "🇮": "🚀", "🇷": "🚀"}
 
 
 @settings(max_examples=50, deadline=None)
@@ -109,3 +110,48 @@ def test_a_shard_lays_documents_on_one_axis_and_cuts_strings_by_code_points():
     assert shard.substrings(*overlapping).to_pylist() == ["🚀a ", "a"]
     first, last = shard.sentence_token_slices
     assert (last - first).tolist() == [len(doc.structure["tokens"]) for doc in docs if doc.text]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(TEXT, st.lists(st.tuples(st.integers(0, 999), st.integers(0, 999),
+                                                   st.sampled_from(["faithful"] * 4 + ["longer", "swapped", "outside"]),
+                                                   st.sampled_from(["claim", "cue", "source", "content"])),
+                                         max_size=5)), min_size=1, max_size=3))
+def test_the_shard_span_check_equals_python_slices(documents):
+    """`Shard.spans_match_texts` (bounds with NumPy, bytes against the joined texts) says yes exactly
+    when every span of every kind and role lies in its text and repeats `text[start:end]`."""
+    from cash_corpus.schema import label_names
+    claim_labels = {"claim_type": label_names("claim_type")[0], "certainty": label_names("certainty")[0],
+                    "polarity": label_names("claim_polarity")[0], "holder": {"type": label_names("holder_type")[0]},
+                    "stance": []}
+    docs, expected = [], True
+    for index, (text, spans) in enumerate(documents):
+        doc_id = f"d{index}"
+        records = [{"record": "document", "document_id": doc_id, "text_sha256": "", "document_stance": []}]
+        cue = {"start": 0, "end": 1, "text": text[0:1]}
+        for number, (a, b, how, kind) in enumerate(spans):
+            start = a % len(text)
+            end = start + 1 + b % (len(text) - start)
+            if how == "outside":
+                start, end = (-1, end) if b % 2 else (start, len(text) + 1)
+            piece = text[start:end]
+            if how == "longer":
+                piece += "x"
+            elif how == "swapped" and piece:  # same length in code points and in UTF-8 bytes, other text
+                piece = SAME_WIDTH[piece[0]] + piece[1:]
+            span = {"start": start, "end": end, "text": piece}
+            expected &= piece == text[start:end] and 0 <= start < end <= len(text)
+            common = {"id": f"r{number}", "document_id": doc_id}
+            if kind == "claim":
+                records.append({"record": "claim", **common, **span, **claim_labels})
+            elif kind == "cue":
+                records.append({"record": "cue", **common, **span, "kind": label_names("cue_kind")[0],
+                                "cue_type": label_names("cue_type")[0], "claims": []})
+            else:
+                records.append({"record": "attribution", **common, "cue": cue, "source": span if kind == "source" else None,
+                                "content": span if kind == "content" else cue,
+                                "source_type": label_names("source_type")[0], "form": label_names("attribution_form")[0],
+                                "parc_type": label_names("parc_type")[0]})
+        structure = {"document_id": doc_id, "text_sha256": "", "zones": [], "sentences": [], "tokens": []}
+        docs.append(DocumentInput({"id": doc_id}, text, structure, "gold", AnnotationBlock.from_records(records)))
+    assert Shard(docs).spans_match_texts() == expected

@@ -121,7 +121,8 @@ def run_shard(job: ShardJob) -> ShardResult:
 
 
 def _run_shard(job: ShardJob) -> ShardResult:
-    from .hf.build import SourceFiles, check_annotations, config_name, read_document, shard_file_name, shard_files
+    from .hf.build import (SourceFiles, check_shard, check_text_version, config_name, read_document, shard_file_name,
+                            shard_files)
     from .hf.rows import DocumentInput, Shard
     from .paths import open_regular
     root = Path(job.root)
@@ -139,10 +140,12 @@ def _run_shard(job: ShardJob) -> ShardResult:
             if block is not None:
                 layer.seek(block[0])
                 annotations = parse_block(layer.read(block[1] - block[0]), str(layer_path))
-                check_annotations(annotations, text, digest, layer_path)
+                check_text_version(annotations, digest, layer_path)
             inputs.append(DocumentInput(metadata, text, structure, job.layer, annotations))
+    shard = Shard(inputs)
+    check_shard(shard, layer_path)
     files = []
-    for kind, data, rows, nbytes in shard_files(Shard(inputs)):
+    for kind, data, rows, nbytes in shard_files(shard):
         rel = f"data/{config_name(kind, job.layer)}/{shard_file_name(job.index, job.count)}"
         target = Path(job.out) / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -196,18 +196,38 @@ def annotation_spans(annotations: AnnotationBlock) -> Iterator[tuple[dict[str, A
                 yield attribution, span
 
 
-def check_annotations(annotations: AnnotationBlock, text: str, text_sha256: str, layer_file: Path) -> None:
-    """Refuse annotations made on another version of the text or with offsets that do not match
-    (the location is made only for a refusal: this runs for every span)."""
+def check_text_version(annotations: AnnotationBlock, text_sha256: str, layer_file: Path) -> None:
+    """Refuse annotations made on another version of the text."""
     if annotations.document["text_sha256"] != text_sha256:
         raise CashError("annotations were made on another version of the text (text_sha256 differs)",
                         Location(file=str(layer_file), document_id=annotations.document_id))
+
+
+def check_annotations(annotations: AnnotationBlock, text: str, layer_file: Path) -> None:
+    """Refuse the first span of a document whose offsets do not match its text, located (file,
+    document, annotation, offsets); the location is made only for a refusal."""
     size = len(text)
     for record, span in annotation_spans(annotations):
         start, end = span["start"], span["end"]
         if not (0 <= start < end <= size) or text[start:end] != span["text"]:
             check_span(start, end, span["text"], text,
                        Location(file=str(layer_file), document_id=record["document_id"], annotation_id=record["id"]))
+
+
+def check_shard(shard: Shard, layer_file: Path) -> None:
+    """Refuse a shard with a span that does not repeat its text: checked over the whole shard at
+    once, and only on a mismatch document by document, to name the first bad span."""
+    try:
+        if shard.spans_match_texts():
+            return
+    except ValueError as exc:  # a label outside the schema, met while encoding the record columns
+        raise CashError(f"cannot encode the annotations of {layer_file.name}: {exc}", Location(file=str(layer_file)),
+                        hint="labels must be in the schema's inventories; run `cash validate`") from exc
+    for doc in shard.documents:
+        if doc.annotations is not None:
+            check_annotations(doc.annotations, doc.text, layer_file)
+    raise CashError("a span does not match the raw text at its offsets", Location(file=str(layer_file)),
+                    hint="run `cash validate` for all findings")
 
 
 def layer_blocks(path: Path) -> Iterator[AnnotationBlock]:
@@ -321,7 +341,7 @@ def iter_document_inputs(paths: CorpusPaths, layer: str, doc_ids: list[str],
             annotations = None
             if pending is not None and pending.document_id == doc_id:
                 annotations = pending
-                check_annotations(annotations, text, digest, layer_file)
+                check_text_version(annotations, digest, layer_file)
                 pending = next(annotations_iter, None)
             yield DocumentInput(metadata, text, structure, layer, annotations)
 
@@ -385,6 +405,7 @@ def iter_built_files(root: Path, shard_size: int = DEFAULT_SHARD_SIZE) -> Iterat
         for index, group in enumerate(groups):
             with gc_paused():  # one pause for the whole shard: re-enabling it with the shard alive costs a collection
                 shard = Shard(next(inputs) for _ in group)
+                check_shard(shard, paths.layer_path(layer))
                 built = shard_files(shard)
                 del shard
             for kind, data, num_rows, num_bytes in built:

@@ -12,7 +12,7 @@ handful of NumPy searches over the whole shard, not a Python loop per document o
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -181,8 +181,8 @@ class Shard:
         self.documents = list(documents)
         docs = self.documents
         self.texts = [doc.text for doc in docs]
-        lengths = np.fromiter((len(t) for t in self.texts), dtype=np.int64, count=len(docs))
-        self.base = starts_of(lengths + 1)
+        self.lengths = np.fromiter((len(t) for t in self.texts), dtype=np.int64, count=len(docs))
+        self.base = starts_of(self.lengths + 1)
         self.annotated = np.fromiter((doc.annotations is not None for doc in docs), dtype=bool, count=len(docs))
         self.sentence_counts, self.sentences = flat_pairs([doc.structure["sentences"] for doc in docs])
         self.token_counts, self.tokens = flat_pairs([doc.structure["tokens"] for doc in docs])
@@ -261,6 +261,44 @@ class Shard:
             self._spans[key] = Spans(starts.astype(np.int64) + base, ends.astype(np.int64) + base, docs,
                                      codes.astype(np.int64))
         return self._spans[key]
+
+    def span_texts(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, pa.Array]]:
+        """(document, start, end, text) of every annotation span of the shard, per record kind and role:
+        claims and cues are spans; an attribution has a source (or null), a cue and a content."""
+        from ..bio import attribution_roles
+        for kind in ("claims", "cues"):
+            arrays = self.record_arrays(kind)
+            yield (self.records(kind)[1], *(np.asarray(arrays[n].to_numpy(zero_copy_only=False), dtype=np.int64)
+                                            for n in ("start", "end")), arrays["text"])
+        arrays, docs = self.record_arrays("attributions"), self.records("attributions")[1]
+        for role in attribution_roles():
+            struct = arrays[role]
+            keep = np.asarray(struct.is_valid(), dtype=bool)
+            fields = [struct.field(n).filter(pa.array(keep)) for n in ("start", "end", "text")]
+            yield (docs[keep], *(np.asarray(f.to_numpy(zero_copy_only=False), dtype=np.int64) for f in fields[:2]),
+                   fields[2])
+
+    def spans_match_texts(self) -> bool:
+        """Does every annotation span lie inside its text and repeat it exactly? Checked over the whole
+        shard at once: bounds with NumPy, then the span texts' UTF-8 bytes against the bytes of the
+        joined texts at the spans' offsets (a Python slice per span cost a tenth of the build)."""
+        data, at = self._axis_bytes
+        for docs, starts, ends, texts in self.span_texts():
+            if not len(docs):
+                continue
+            if not ((starts >= 0) & (starts < ends) & (ends <= self.lengths[docs])).all():
+                return False
+            base = self.base[docs]
+            begin, end = at[base + starts], at[base + ends]
+            texts = pa.concat_arrays([texts]) if texts.offset else texts
+            offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[:len(texts) + 1].astype(np.int64)
+            values = texts.buffers()[2]
+            text_bytes = np.frombuffer(values, dtype=np.uint8) if values is not None else np.zeros(0, dtype=np.uint8)
+            if not np.array_equal(end - begin, np.diff(offsets)):
+                return False
+            if not np.array_equal(data[concat_ranges(begin, end)[0]], text_bytes[concat_ranges(offsets[:-1], offsets[1:])[0]]):
+                return False
+        return True
 
     @cached_property
     def axis_text(self) -> str:
