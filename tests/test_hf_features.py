@@ -108,7 +108,7 @@ def test_the_column_encoder_equals_datasets_encode_example():
             assert got.equals(want) and got.nbytes == want.nbytes, (kind, field.name)
             checked += 1
         for name, array in shard.record_arrays("claims").items() if kind == "claims" else ():
-            records = shard.records("claims")[0]
+            records = [claim for block in shard.blocks for claim in block.claims]
             feature = features[name]
             want = pa.array([encode_nested_example(feature, r.get(name)) for r in records], type=array.type)
             assert array.equals(want) and array.nbytes == want.nbytes, name

@@ -190,7 +190,6 @@ class Shard:
         self.sentence_first = starts_of(self.sentence_counts)
         self.sentences_g = self.sentences + self.base[self.sentence_doc][:, None]
         self.tokens_g = self.tokens + np.repeat(self.base, self.token_counts)[:, None]
-        self._records: dict[str, tuple[list[dict[str, Any]], np.ndarray]] = {}
         self._arrays: dict[str, dict[str, pa.Array]] = {}
         self._values: dict[str, dict[str, list]] = {}
         self._spans: dict[tuple, Spans] = {}
@@ -199,17 +198,11 @@ class Shard:
     def blocks(self) -> list[AnnotationBlock]:
         return [doc.annotations for doc in self.documents if doc.annotations is not None]
 
-    def records(self, kind: str) -> tuple[list[dict[str, Any]], np.ndarray]:
-        """Every record of `kind` ("claims", "cues", "attributions") in document order, and its document."""
-        if kind not in self._records:
-            records, docs = [], []
-            for index, doc in enumerate(self.documents):
-                if doc.annotations is not None:
-                    found = getattr(doc.annotations, kind)
-                    records += found
-                    docs += [index] * len(found)
-            self._records[kind] = records, np.asarray(docs, dtype=np.int64)
-        return self._records[kind]
+    def record_docs(self, kind: str) -> np.ndarray:
+        """The document (index in the shard) of every `kind` record ("claims", "cues", "attributions"), in order."""
+        counts = np.fromiter((0 if doc.annotations is None else len(getattr(doc.annotations, kind))
+                              for doc in self.documents), dtype=np.int64, count=len(self.documents))
+        return np.repeat(np.arange(len(self.documents)), counts)
 
     def record_values(self, kind: str) -> dict[str, list]:
         """Every `kind` record's `value_columns`, a list per column, in shard order (from the blocks' tuples)."""
@@ -248,7 +241,7 @@ class Shard:
         key = (kind, label, role)
         if key not in self._spans:
             arrays = self.record_arrays(kind)
-            docs = self.records(kind)[1]
+            docs = self.record_docs(kind)
             if role is not None:
                 struct = arrays[role]
                 keep = np.asarray(struct.is_valid(), dtype=bool) if struct.null_count else np.ones(len(struct), dtype=bool)
@@ -268,9 +261,9 @@ class Shard:
         from ..bio import attribution_roles
         for kind in ("claims", "cues"):
             arrays = self.record_arrays(kind)
-            yield (self.records(kind)[1], *(np.asarray(arrays[n].to_numpy(zero_copy_only=False), dtype=np.int64)
+            yield (self.record_docs(kind), *(np.asarray(arrays[n].to_numpy(zero_copy_only=False), dtype=np.int64)
                                             for n in ("start", "end")), arrays["text"])
-        arrays, docs = self.record_arrays("attributions"), self.records("attributions")[1]
+        arrays, docs = self.record_arrays("attributions"), self.record_docs("attributions")
         for role in attribution_roles():
             struct = arrays[role]
             keep = np.asarray(struct.is_valid(), dtype=bool)
@@ -411,13 +404,13 @@ def documents_columns(shard: Shard, features) -> dict[str, Any]:
 
 def claims_columns(shard: Shard, features) -> dict[str, Any]:
     """One row per claim, with the first sentence it overlaps (the one holding its start)."""
-    claims, docs = shard.records("claims")
+    docs = shard.record_docs("claims")
     columns: dict[str, Any] = {**shard.record_arrays("claims"), "document_id": shard.record_values("claims")["document_id"]}
     spans = shard.spans("claims")
     where = first_overlapping_sentence(shard.sentences_g, spans.start, spans.end)
     missing = where < 0
     safe = np.maximum(where, 0)
-    bounds = shard.sentences[safe] if len(shard.sentences) else np.zeros((len(claims), 2), dtype=np.int64)
+    bounds = shard.sentences[safe] if len(shard.sentences) else np.zeros((len(docs), 2), dtype=np.int64)
     schema = features.arrow_schema
     columns["sentence_id"] = int_array(safe - shard.sentence_first[docs], schema.field("sentence_id").type, missing)
     columns["sentence_start"] = int_array(bounds[:, 0], schema.field("sentence_start").type, missing)
