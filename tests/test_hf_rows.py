@@ -155,3 +155,29 @@ def test_the_shard_span_check_equals_python_slices(documents):
         structure = {"document_id": doc_id, "text_sha256": "", "zones": [], "sentences": [], "tokens": []}
         docs.append(DocumentInput({"id": doc_id}, text, structure, "gold", AnnotationBlock.from_records(records)))
     assert Shard(docs).spans_match_texts() == expected
+
+
+def test_structure_lines_keep_their_tokens_packed_and_parse_the_same(tmp_path):
+    """`read_structure` leaves a line's token pairs packed for one NumPy parse per shard; lines of any
+    member order or spacing, empty tokens, and packed text NumPy cannot read give the same pairs."""
+    import json
+
+    from cash_corpus.hf.build import read_structure
+    from cash_corpus.hf.rows import PackedPairs, flat_pairs
+    tokens = [[0, 6], [7, 8], [9, 15]]
+    record = {"document_id": "d", "text_sha256": "x", "zones": [], "zones_source": "default", "segmenter": "s",
+              "sentences": [[0, 15]], "tokens": tokens}
+    lines = [json.dumps(record).encode(), json.dumps(dict(reversed(list(record.items())))).encode(),
+             json.dumps(record, indent=None, separators=(",", ":")).encode(),
+             json.dumps({**record, "segmenter": 'says "tokens": [[1, 2]]'}).encode()]
+    for line in lines:
+        decoded = read_structure(line, tmp_path / "structure.jsonl", "d")
+        whole = json.loads(line)
+        assert {k: v for k, v in decoded.items() if k != "tokens"} == {k: v for k, v in whole.items() if k != "tokens"}
+        packed = decoded["tokens"]
+        assert flat_pairs([packed])[1].tolist() == tokens
+    empty = read_structure(json.dumps({**record, "tokens": []}).encode(), tmp_path / "s.jsonl", "d")
+    assert empty["tokens"] == [] and flat_pairs([empty["tokens"]])[1].shape == (0, 2)
+    mixed = [PackedPairs(b"[0, 6], [7, 8]"), [[1, 2]], PackedPairs(b"")]
+    assert flat_pairs(mixed)[1].tolist() == [[0, 6], [7, 8], [1, 2]]
+    assert flat_pairs([PackedPairs(b"[0, 6], [7, 8]"), PackedPairs(b"")])[0].tolist() == [2, 0]

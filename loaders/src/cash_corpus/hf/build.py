@@ -40,7 +40,7 @@ from ..layers import layer_names, read_header
 from ..paths import CorpusPaths, is_valid_document_id, open_regular
 from ..schema import is_supported_schema_version
 from .features import CONFIG_KINDS, config_features, encode_table
-from .rows import ANNOTATION_KINDS, COLUMN_BUILDERS, AnnotationBlock, DocumentInput, Shard
+from .rows import ANNOTATION_KINDS, COLUMN_BUILDERS, AnnotationBlock, DocumentInput, PackedPairs, Shard
 
 GOLD = "gold"
 SPLIT = "test"
@@ -172,6 +172,34 @@ def read_record_at(handle, offset: int, path: Path, key: str, expected: str) -> 
     record = decode_line(handle.readline(), path)
     if record.get(key) != expected:
         raise CashError(f"the line indexed for {expected!r} holds {key} {record.get(key)!r}",
+                        Location(file=str(path), document_id=expected))
+    return record
+
+
+TOKENS_KEY = b'"tokens": ['
+
+
+def read_structure(line: bytes, path: Path, expected: str) -> dict[str, Any]:
+    """A structure line decoded once, its token pairs left packed (`rows.PackedPairs`) for the shard
+    to parse with NumPy: the line is cut at its one `"tokens": [...]` member (a key, as the bytes
+    `"tokens": [` cannot occur inside a JSON string) and the rest decoded with orjson. Any other
+    shape (no such member, or a cut the rest does not decode from) is decoded whole."""
+    start = line.find(TOKENS_KEY) + len(TOKENS_KEY)
+    end = line.find(b"]]", start)
+    record = None
+    if start >= len(TOKENS_KEY) and line.find(TOKENS_KEY, start) < 0 and line[start:start + 1] != b"]" and end > 0:
+        try:
+            record = orjson.loads(line[:start] + line[end + 1:])
+        except orjson.JSONDecodeError:
+            record = None
+        if isinstance(record, dict) and record.get("tokens") == []:
+            record["tokens"] = PackedPairs(line[start:end + 1])
+        else:
+            record = None
+    if record is None:
+        record = decode_line(line, path)
+    if record.get("document_id") != expected:
+        raise CashError(f"the line indexed for {expected!r} holds document_id {record.get('document_id')!r}",
                         Location(file=str(path), document_id=expected))
     return record
 
@@ -320,7 +348,8 @@ def read_document(files: SourceFiles, documents, structures, doc_id: str, doc_of
     metadata = read_record_at(documents, doc_offset, files.documents, "id", doc_id)
     if structure_offset is None:
         raise CashError("document has no structure record", Location(file=str(files.structure), document_id=doc_id))
-    structure = read_record_at(structures, structure_offset, files.structure, "document_id", doc_id)
+    structures.seek(structure_offset)
+    structure = read_structure(structures.readline(), files.structure, doc_id)
     text, digest = checked_text(files, doc_id, metadata, structure)
     return metadata, structure, text, digest
 

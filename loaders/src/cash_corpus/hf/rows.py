@@ -12,12 +12,14 @@ handful of NumPy searches over the whole shard, not a Python loop per document o
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 from datasets import Features
@@ -101,8 +103,43 @@ class DocumentInput:
         return self.metadata["id"]
 
 
-def flat_pairs(lists: Sequence[Sequence[Sequence[int]]]) -> tuple[np.ndarray, np.ndarray]:
-    """(count per list, all [start, end) pairs as an (n, 2) int64 array) of per-document pair lists."""
+@dataclass(frozen=True)
+class PackedPairs:
+    """A document's [start, end) pairs still as the JSON text between their list's brackets
+    (`[0, 6], [7, 8]`), as `build.read_structure` cuts them from a structure line: a shard parses
+    the pairs of all its documents with one NumPy call, so no Python list or int is made per token
+    (the most numerous values of a corpus)."""
+
+    text: bytes
+
+    def __len__(self) -> int:
+        return self.text.count(b"[")
+
+    def pairs(self) -> list[list[int]]:
+        """The pairs decoded one by one (the slow path, when the packed parse of a shard fails)."""
+        return orjson.loads(b"[" + self.text + b"]")
+
+
+def parse_packed(lists: Sequence[PackedPairs]) -> np.ndarray | None:
+    """All the numbers of `lists` in order, or None if any text is not plain integers and brackets."""
+    joined = b",".join(packed.text for packed in lists if packed.text).translate(None, b"[] \t\r\n")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # NumPy warns (and will raise) on anything but numbers and commas
+            return np.fromstring(joined.decode("ascii"), dtype=np.int64, sep=",")
+    except (DeprecationWarning, UnicodeDecodeError, ValueError):
+        return None
+
+
+def flat_pairs(lists: Sequence) -> tuple[np.ndarray, np.ndarray]:
+    """(count per list, all [start, end) pairs as an (n, 2) int64 array) of per-document pair lists
+    (decoded lists, or `PackedPairs` parsed all at once)."""
+    counts = np.fromiter((len(pairs) for pairs in lists), dtype=np.int64, count=len(lists))
+    if lists and all(isinstance(pairs, PackedPairs) for pairs in lists):
+        flat = parse_packed(lists)
+        if flat is not None and len(flat) == 2 * int(counts.sum()):
+            return counts, flat.reshape(-1, 2)
+    lists = [pairs.pairs() if isinstance(pairs, PackedPairs) else pairs for pairs in lists]
     counts = np.fromiter((len(pairs) for pairs in lists), dtype=np.int64, count=len(lists))
     flat = np.fromiter(itertools.chain.from_iterable(itertools.chain.from_iterable(lists)), dtype=np.int64,
                        count=2 * int(counts.sum()))
