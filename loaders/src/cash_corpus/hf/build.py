@@ -335,11 +335,26 @@ class SourceFiles:
         return f"{self.texts}{os.sep}{doc_id}.txt"
 
 
+def read_small_file(path: str, chunk: int = 1 << 16) -> bytes:
+    """A file's bytes through the descriptor (half the cost of a buffered `open().read()` for the
+    thousands of small texts a shard reads)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(fd, chunk)
+        if len(data) < chunk:
+            return data
+        parts = [data]
+        while part := os.read(fd, chunk):
+            parts.append(part)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
+
+
 def checked_text(files: SourceFiles, doc_id: str, metadata: dict, structure: dict) -> tuple[str, str]:
     """(text, sha256) of a document's raw file, refused unless metadata and structure were made on it."""
     path = files.text_path(doc_id)
-    with open(path, "rb") as handle:
-        data = handle.read()
+    data = read_small_file(path)
     digest = sha256_bytes(data)
     if digest != metadata["sha256"] or structure["text_sha256"] != digest:
         raise CashError("text bytes differ from the sha256 in documents.jsonl / structure.jsonl",
