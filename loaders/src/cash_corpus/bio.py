@@ -276,9 +276,10 @@ def place_tags(sentences: np.ndarray, sentence_tokens: tuple[np.ndarray, np.ndar
 
     `sentences` and `tokens` are sorted (n, 2) [start, end) arrays on one offset axis (documents laid
     end to end, as `hf.rows.Shard` does), `sentence_tokens` each sentence's [first, last) token
-    indexes, and starts/ends/codes the family's spans on that axis, `labels[code]` naming each one's label. As in `spans_by_sentence`, a span
-    is cut into one piece per sentence it overlaps; pieces are ordered by (start, -end, label) and
-    tagged on the tokens of their sentence that they share a code point with (`token_range`).
+    indexes, and starts/ends/codes the family's spans on that axis, `labels[code]` naming each one's
+    label. As in `spans_by_sentence`, a span is cut into one piece per sentence it overlaps; pieces
+    are ordered by (start, -end, label) and tagged on the tokens of their sentence that they share
+    a code point with (`token_range`).
     """
     out = [np.zeros(len(tokens), dtype=np.int64) for _ in columns]
     for column, tags in zip(columns, out):
@@ -299,7 +300,8 @@ def place_tags(sentences: np.ndarray, sentence_tokens: tuple[np.ndarray, np.ndar
     rank = np.asarray([names.index(label) for label in labels], dtype=np.int64)  # code -> rank of its name
     label_rank = rank[np.asarray(codes, dtype=np.int64)[owner]]
     order = np.lexsort((label_rank, -piece_end, piece_start))
-    piece_start, piece_end, sentence, label_rank = piece_start[order], piece_end[order], sentence[order], label_rank[order]
+    piece_start, piece_end = piece_start[order], piece_end[order]
+    sentence, label_rank = sentence[order], label_rank[order]
     lo, hi = sentence_tokens[0][sentence], sentence_tokens[1][sentence]
     first = np.clip(np.searchsorted(tokens[:, 1], piece_start, side="right"), lo, hi)
     last = np.clip(np.searchsorted(tokens[:, 0], piece_end, side="left"), lo, hi)
@@ -312,6 +314,7 @@ def place_tags(sentences: np.ndarray, sentence_tokens: tuple[np.ndarray, np.ndar
         inside_ids = np.asarray([column.str2int(f"I-{name}") for name in names], dtype=np.int64)
         tags[first[here]] = begin_ids[label_rank[here]]
         lengths = last[here] - first[here] - 1
-        inside = np.repeat(first[here] + 1 - np.append(0, np.cumsum(lengths)[:-1]), lengths) + np.arange(int(lengths.sum()))
+        inside = (np.repeat(first[here] + 1 - np.append(0, np.cumsum(lengths)[:-1]), lengths)
+                  + np.arange(int(lengths.sum())))
         tags[inside] = np.repeat(inside_ids[label_rank[here]], lengths)
     return out

@@ -251,5 +251,6 @@ def encode_table(features: Features, columns: dict[str, list | pa.Array]) -> pa.
     arrays = []
     for field in schema:
         values = columns[field.name]
-        arrays.append(values if isinstance(values, pa.Array) else arrow_column(features[field.name], values, field.type))
+        arrays.append(values if isinstance(values, pa.Array)
+                      else arrow_column(features[field.name], values, field.type))
     return pa.Table.from_arrays(arrays, schema=schema)

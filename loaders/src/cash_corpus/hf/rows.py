@@ -281,8 +281,10 @@ class Shard:
             docs = self.record_docs(kind)
             if role is not None:
                 struct = arrays[role]
-                keep = np.asarray(struct.is_valid(), dtype=bool) if struct.null_count else np.ones(len(struct), dtype=bool)
-                starts, ends = (np.asarray(struct.field(name).to_numpy(zero_copy_only=False))[keep] for name in ("start", "end"))
+                keep = (np.asarray(struct.is_valid(), dtype=bool) if struct.null_count
+                        else np.ones(len(struct), dtype=bool))
+                starts, ends = (np.asarray(struct.field(name).to_numpy(zero_copy_only=False))[keep]
+                                for name in ("start", "end"))
                 docs, codes = docs[keep], np.zeros(int(keep.sum()), dtype=np.int64)
             else:
                 starts, ends = (arrays[name].to_numpy(zero_copy_only=False) for name in ("start", "end"))
@@ -326,7 +328,8 @@ class Shard:
             text_bytes = np.frombuffer(values, dtype=np.uint8) if values is not None else np.zeros(0, dtype=np.uint8)
             if not np.array_equal(end - begin, np.diff(offsets)):
                 return False
-            if not np.array_equal(data[concat_ranges(begin, end)[0]], text_bytes[concat_ranges(offsets[:-1], offsets[1:])[0]]):
+            at_offsets = data[concat_ranges(begin, end)[0]]
+            if not np.array_equal(at_offsets, text_bytes[concat_ranges(offsets[:-1], offsets[1:])[0]]):
                 return False
         return True
 
@@ -350,7 +353,8 @@ class Shard:
         chosen = np.arange(len(starts), dtype=np.int64) if pick is None else pick
         if np.any(np.diff(bounds) < 0):  # overlapping ranges: cut each one by itself
             text = self.axis_text
-            return pa.array([text[a:b] for a, b in zip(starts[chosen].tolist(), ends[chosen].tolist())], type=pa.string())
+            return pa.array([text[a:b] for a, b in zip(starts[chosen].tolist(), ends[chosen].tolist())],
+                            type=pa.string())
         pieces = pa.StringArray.from_buffers(max(len(bounds) - 1, 0), pa.py_buffer(bounds.astype(np.int32)),
                                              pa.py_buffer(data)) if len(bounds) else pa.array([], type=pa.string())
         return without_validity(pieces.take(pa.array(2 * chosen, type=pa.int64())))
@@ -442,7 +446,8 @@ def documents_columns(shard: Shard, features) -> dict[str, Any]:
 def claims_columns(shard: Shard, features) -> dict[str, Any]:
     """One row per claim, with the first sentence it overlaps (the one holding its start)."""
     docs = shard.record_docs("claims")
-    columns: dict[str, Any] = {**shard.record_arrays("claims"), "document_id": shard.record_values("claims")["document_id"]}
+    columns: dict[str, Any] = {**shard.record_arrays("claims"),
+                               "document_id": shard.record_values("claims")["document_id"]}
     spans = shard.spans("claims")
     where = first_overlapping_sentence(shard.sentences_g, spans.start, spans.end)
     missing = where < 0
@@ -469,7 +474,8 @@ def sentence_columns(shard: Shard, rows: np.ndarray, features) -> dict[str, pa.A
     """id (`<document id>:<sentence index>`), document_id and sentence_id of the given shard sentences."""
     doc = shard.sentence_doc[rows]
     local = rows - shard.sentence_first[doc]
-    document_ids = without_validity(pa.array([d.document_id for d in shard.documents], type=pa.string()).take(pa.array(doc)))
+    names = pa.array([d.document_id for d in shard.documents], type=pa.string())
+    document_ids = without_validity(names.take(pa.array(doc)))
     ids = without_validity(pc.binary_join_element_wise(document_ids, pa.array(local).cast(pa.string()),
                                                        SENTENCE_ID_SEPARATOR))
     return {"id": ids, "document_id": document_ids,
@@ -557,4 +563,5 @@ def tokens_columns(shard: Shard, features) -> dict[str, Any]:
 
 
 COLUMN_BUILDERS = {"documents": documents_columns, "claims": claims_columns, "cues": record_config_columns("cues"),
-                   "attributions": record_config_columns("attributions"), "sentences": sentences_columns, "tokens": tokens_columns}
+                   "attributions": record_config_columns("attributions"), "sentences": sentences_columns,
+                   "tokens": tokens_columns}
