@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from cash_corpus.bio import (FAMILIES, FAMILY_LEVELS, LabelledSpan, OUTSIDE, attribution_roles, decode,
                              family_columns, family_spans, nesting_counts, place_spans, sentence_spans,
@@ -98,3 +98,52 @@ def test_spans_by_sentence_equals_the_per_sentence_loop(raw):
     sentences = [(0, 5), (6, 12), (12, 20), (25, 31)]
     spans = sorted((LabelledSpan(s, s + n, "x") for s, n in raw), key=lambda sp: (sp.start, -sp.end))
     assert spans_by_sentence(sentences, spans) == [sentence_spans(spans, s, e) for s, e in sentences]
+
+
+@st.composite
+def documents_with_spans(draw):
+    """A few documents laid end to end on one axis (as `hf.rows.Shard` lays a shard): sorted, disjoint
+    tokens, sorted sentences (tokens between or past them included), and spans that nest, overlap,
+    cross sentence edges, cover no token or share bounds, with labels from a small alphabet."""
+    sentences, tokens, spans, base = [], [], [], 0
+    for _ in range(draw(st.integers(1, 3))):
+        length = draw(st.integers(1, 40))
+        cuts = sorted(draw(st.sets(st.integers(0, length), min_size=2, max_size=16)))
+        doc_tokens = [(a, b) for a, b in zip(cuts[::2], cuts[1::2]) if a < b]
+        bounds = sorted(draw(st.sets(st.integers(0, length), max_size=8)))
+        doc_sentences = [(a, b) for a, b in zip(bounds[::2], bounds[1::2]) if a < b]
+        for _ in range(draw(st.integers(0, 8))):
+            start = draw(st.integers(0, length - 1))
+            end = draw(st.integers(start + 1, length))
+            spans.append((start + base, end + base, draw(st.sampled_from(["b", "a", "c"]))))
+        sentences += [(a + base, b + base) for a, b in doc_sentences]
+        tokens += [(a + base, b + base) for a, b in doc_tokens]
+        base += length + 1
+    return sentences, tokens, spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents_with_spans(), st.sampled_from([1, 2]))
+def test_place_tags_equals_place_spans_per_sentence(case, levels):
+    """The shard-wide vectorised placement gives, token for token, the tags of the per-sentence
+    reference (`spans_by_sentence` + `place_spans`), for one and two levels."""
+    import numpy as np
+    from datasets import ClassLabel
+
+    from cash_corpus.bio import place_tags, spans_by_sentence
+    sentences, tokens, raw = case
+    names = ["a", "b", "c"]
+    column = ClassLabel(names=[OUTSIDE] + [f"{p}-{x}" for x in names for p in "BI"])
+    spans = sorted((LabelledSpan(s, e, label) for s, e, label in raw), key=lambda sp: (sp.start, -sp.end, sp.label))
+    slices = sentence_token_slices(sentences, tokens)
+    sentence_array = np.asarray(sentences, dtype=np.int64).reshape(-1, 2)
+    token_array = np.asarray(tokens, dtype=np.int64).reshape(-1, 2)
+    got = place_tags(sentence_array, (np.asarray([f for f, _ in slices], dtype=np.int64),
+                                      np.asarray([l for _, l in slices], dtype=np.int64)),
+                     token_array, np.asarray([s for s, _, _ in raw], dtype=np.int64),
+                     np.asarray([e for _, e, _ in raw], dtype=np.int64),
+                     np.asarray([names.index(label) for _, _, label in raw], dtype=np.int64), names, [column] * levels)
+    for (first, last), (pieces, _) in zip(slices, spans_by_sentence(sentences, spans)):
+        want = place_spans(tokens[first:last], pieces, levels).columns
+        for level in range(levels):
+            assert [column.int2str(int(t)) for t in got[level][first:last]] == want[level]

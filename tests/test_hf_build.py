@@ -195,3 +195,21 @@ def test_bad_offsets_are_refused_with_their_location_and_nothing_is_written(tmp_
     message = str(info.value)
     assert "gold.jsonl" in message and "doc=missiles-alliances" in message and "ann=c1" in message and "[3, 9)" in message
     assert not (root / "data").exists() and not (root / "README.md").exists()
+
+
+def test_files_in_any_order_or_key_order_build_the_same_bytes(built, tmp_path):
+    """The offset indexes read canonical lines by their first bytes and decode any other line, and
+    documents are read in id order wherever their lines are: a corpus whose documents.jsonl and
+    structure.jsonl are reversed, with members in another order, builds the same files."""
+    import json
+
+    from cash_corpus.hf.build import iter_built_files
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy)
+    for name in ("documents.jsonl", "structure.jsonl"):
+        path = copy / "corpus" / name
+        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        path.write_text("".join(json.dumps(dict(reversed(list(record.items()))), ensure_ascii=False) + "\n"
+                                for record in reversed(lines)), encoding="utf-8")
+    assert [(rel, data) for rel, data, _ in iter_built_files(copy)] == [
+        (rel, data) for rel, data, _ in iter_built_files(built)]

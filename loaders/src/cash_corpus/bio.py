@@ -234,3 +234,87 @@ def sentence_rows(text: str, structure: Structure, annotations: DocumentAnnotati
             placement = place_spans(sentence_tokens, pieces, FAMILY_LEVELS[family])
             row.update(zip(family_columns(family), placement.columns))
         yield row
+
+
+def place_levels(first: np.ndarray, last: np.ndarray, levels: int) -> np.ndarray:
+    """The level (0 outer, 1 inner, …; -1 dropped) of each span under the nesting policy, given the
+    [first, last) token ranges (non-empty) of spans already in placement order (start, -end, label).
+
+    A span whose tokens overlap no earlier span's is free at every level, so it goes to the outer
+    column: that is nearly every span, found with one running maximum. Only chains of overlapping
+    spans ("clusters", which never reach across a sentence) are placed one by one, as `place_spans` does.
+    """
+    level = np.zeros(len(first), dtype=np.int64)
+    if len(first) < 2:
+        return level
+    reach = np.maximum.accumulate(last)
+    opens = np.empty(len(first), dtype=bool)
+    opens[0] = True
+    opens[1:] = first[1:] >= reach[:-1]
+    heads = np.flatnonzero(opens)
+    ends = np.append(heads[1:], len(first))
+    for head, end in zip(heads[(ends - heads) > 1].tolist(), ends[(ends - heads) > 1].tolist()):
+        low = int(first[head])
+        taken = [bytearray(int(reach[end - 1]) - low) for _ in range(levels)]
+        for i in range(head, end):
+            a, b = int(first[i]) - low, int(last[i]) - low
+            for depth, column in enumerate(taken):
+                if not any(column[a:b]):
+                    column[a:b] = b"\x01" * (b - a)
+                    level[i] = depth
+                    break
+            else:
+                level[i] = -1
+    return level
+
+
+def place_tags(sentences: np.ndarray, sentence_tokens: tuple[np.ndarray, np.ndarray], tokens: np.ndarray,
+               starts: np.ndarray, ends: np.ndarray, codes: np.ndarray, labels: Sequence[str],
+               columns: Sequence) -> list[np.ndarray]:
+    """BIO tag ids of every token for one family, one array per column (outer first), for many
+    documents at once: what `sentence_rows` gives per sentence, as ClassLabel ids of `columns`.
+
+    `sentences` and `tokens` are sorted (n, 2) [start, end) arrays on one offset axis (documents laid
+    end to end, as `hf.rows.Shard` does), `sentence_tokens` each sentence's [first, last) token
+    indexes, and starts/ends/codes the family's spans on that axis, `labels[code]` naming each one's
+    label. As in `spans_by_sentence`, a span is cut into one piece per sentence it overlaps; pieces
+    are ordered by (start, -end, label) and tagged on the tokens of their sentence that they share
+    a code point with (`token_range`).
+    """
+    out = [np.zeros(len(tokens), dtype=np.int64) for _ in columns]
+    for column, tags in zip(columns, out):
+        tags[:] = column.str2int(OUTSIDE)
+    if len(starts) == 0 or len(sentences) == 0:
+        return out
+    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    low = np.searchsorted(sentences[:, 1], starts, side="right")
+    high = np.searchsorted(sentences[:, 0], ends, side="left")
+    counts = np.maximum(high - low, 0)
+    owner = np.repeat(np.arange(len(starts)), counts)
+    begins = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=begins[1:])
+    sentence = np.repeat(low - begins, counts) + np.arange(int(counts.sum()))
+    piece_start = np.maximum(starts[owner], sentences[sentence, 0])
+    piece_end = np.minimum(ends[owner], sentences[sentence, 1])
+    names = sorted(set(labels))
+    rank = np.asarray([names.index(label) for label in labels], dtype=np.int64)  # code -> rank of its name
+    label_rank = rank[np.asarray(codes, dtype=np.int64)[owner]]
+    order = np.lexsort((label_rank, -piece_end, piece_start))
+    piece_start, piece_end = piece_start[order], piece_end[order]
+    sentence, label_rank = sentence[order], label_rank[order]
+    lo, hi = sentence_tokens[0][sentence], sentence_tokens[1][sentence]
+    first = np.clip(np.searchsorted(tokens[:, 1], piece_start, side="right"), lo, hi)
+    last = np.clip(np.searchsorted(tokens[:, 0], piece_end, side="left"), lo, hi)
+    placed = first < last
+    first, last, label_rank = first[placed], last[placed], label_rank[placed]
+    level = place_levels(first, last, len(columns))
+    for depth, (column, tags) in enumerate(zip(columns, out)):
+        here = level == depth
+        begin_ids = np.asarray([column.str2int(f"B-{name}") for name in names], dtype=np.int64)
+        inside_ids = np.asarray([column.str2int(f"I-{name}") for name in names], dtype=np.int64)
+        tags[first[here]] = begin_ids[label_rank[here]]
+        lengths = last[here] - first[here] - 1
+        inside = (np.repeat(first[here] + 1 - np.append(0, np.cumsum(lengths)[:-1]), lengths)
+                  + np.arange(int(lengths.sum())))
+        tags[inside] = np.repeat(inside_ids[label_rank[here]], lengths)
+    return out

@@ -14,7 +14,7 @@ system every worker sees at the same path.
 
 Build: one task per (layer, shard). The driver only indexes byte offsets (documents.jsonl,
 structure.jsonl, each layer's document blocks) and checks order and ids; each task reads its own
-documents through those offsets, builds all five configs with `hf.build.encode_rows` /
+documents through those offsets, builds all five configs with `hf.build.config_table` /
 `parquet_bytes` (the single-process functions), writes its Parquet files into the build
 transaction's staging folder and returns only their sha256, so no data flows through the scheduler. File names, bytes and
 the fingerprint equal those of `hf.build.iter_built_files`.
@@ -37,10 +37,8 @@ from typing import Any
 import dask
 
 from .errors import CashError, Location, UsageError
-from .jsonl import loads_line
-from .layers import document_from_records, read_header
+from .layers import read_header
 from .paths import CorpusPaths
-from .records import DocumentAnnotations, Structure
 from .schema import is_supported_schema_version
 
 DEFAULT_SCHEDULER = "processes"
@@ -107,9 +105,12 @@ def layer_blocks(path: Path, known_ids: set[str]) -> dict[str, tuple[int, int]]:
     return blocks
 
 
-def parse_block(data: bytes, path: str) -> DocumentAnnotations:
-    """One document's block of a layer file (its document line, then its annotations) as a record."""
-    return document_from_records((loads_line(line) for line in data.splitlines() if line.strip()), path)
+def parse_block(data: bytes, path: str):
+    """One document's block of a layer file (its document line, then its annotations), decoded once."""
+    from .hf.build import decode_line
+    from .hf.rows import AnnotationBlock
+    return AnnotationBlock.from_records((decode_line(line, Path(path)) for line in data.splitlines() if line.strip()),
+                                        path)
 
 
 def run_shard(job: ShardJob) -> ShardResult:
@@ -121,37 +122,36 @@ def run_shard(job: ShardJob) -> ShardResult:
 
 
 def _run_shard(job: ShardJob) -> ShardResult:
-    from .hf.build import check_annotations, checked_text, config_name, config_table, parquet_bytes, shard_file_name
-    from .hf.features import CONFIG_KINDS
-    from .hf.rows import DocumentInput
+    from .hf.build import (SourceFiles, check_shard, check_text_version, config_name, read_document, shard_file_name,
+                            shard_files)
+    from .hf.rows import DocumentInput, Shard
+    from .paths import open_regular
     root = Path(job.root)
     paths = CorpusPaths(root)
     layer_path = paths.layer_path(job.layer)
+    files = SourceFiles.of(paths)
     inputs = []
-    with open(paths.documents, "rb") as documents, open(paths.structure, "rb") as structures, \
-            (open(layer_path, "rb") if layer_path.exists() else nullcontext()) as layer:
+    with open_regular(paths.documents) as documents, open_regular(paths.structure) as structures, \
+            (open_regular(layer_path) if layer_path.exists() else nullcontext()) as layer:
         for doc_id, doc_offset, structure_offset, block in zip(job.doc_ids, job.doc_offsets, job.structure_offsets,
                                                                job.layer_blocks):
-            documents.seek(doc_offset)
-            metadata = loads_line(documents.readline())
-            structures.seek(structure_offset)
-            structure = Structure.from_dict(loads_line(structures.readline()))
-            text, digest = checked_text(paths, doc_id, metadata, structure)
+            metadata, structure, text, digest = read_document(files, documents, structures, doc_id, doc_offset,
+                                                              structure_offset)
             annotations = None
             if block is not None:
                 layer.seek(block[0])
                 annotations = parse_block(layer.read(block[1] - block[0]), str(layer_path))
-                check_annotations(annotations, text, digest, layer_path)
+                check_text_version(annotations, digest, layer_path)
             inputs.append(DocumentInput(metadata, text, structure, job.layer, annotations))
+    shard = Shard(inputs)
+    check_shard(shard, layer_path)
     files = []
-    for kind in CONFIG_KINDS:
-        table = config_table(kind, inputs)
-        data = parquet_bytes(table)
+    for kind, data, rows, nbytes in shard_files(shard):
         rel = f"data/{config_name(kind, job.layer)}/{shard_file_name(job.index, job.count)}"
         target = Path(job.out) / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        files.append((kind, rel, hashlib.sha256(data).hexdigest(), table.num_rows, table.nbytes))
+        files.append((kind, rel, hashlib.sha256(data).hexdigest(), rows, nbytes))
     return ShardResult(job.layer, job.index, tuple(files))
 
 

@@ -11,8 +11,13 @@ lands), its configs still exist with the right features and no annotations.
 
 Scale: documents are streamed in id order through byte-offset indexes of documents.jsonl and
 structure.jsonl (one id -> offset map in memory, never the records), `shard_size` documents at a
-time; `build_shard` (rows of one shard -> Parquet bytes) is pure, so a distributed engine can
+time; `build_shard` (documents of one shard -> Parquet bytes) is pure, so a distributed engine can
 run it per shard.
+
+Speed: the corpus is validated before a build, so the build trusts its inputs: each line is
+decoded once with orjson (token pairs left packed for NumPy), and each config's table is built a
+column at a time over the whole shard (`rows.Shard`), never a dict per row; Parquet is written on
+a second thread while the next table is built.
 """
 
 from __future__ import annotations
@@ -20,26 +25,27 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
-import json
 import math
+import os
+import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..corpus import decode_text, sha256_bytes
 from ..errors import CashError, Location, UsageError
-from ..jsonl import gc_paused, loads_line
-from ..layers import iter_documents, layer_names, read_header
-from ..paths import CorpusPaths
-from ..records import DocumentAnnotations, Span, Structure
+from ..jsonl import JsonInputError, gc_paused, loads_line
+from ..layers import layer_names, read_header
+from ..paths import CorpusPaths, is_valid_document_id, open_regular
 from ..schema import is_supported_schema_version
-from .features import CONFIG_KINDS, config_features, row_encoder
-from .rows import PAIR_COLUMNS, DocumentInput, document_row, shard_rows
+from .features import CONFIG_KINDS, config_features, encode_table
+from .rows import ANNOTATION_KINDS, COLUMN_BUILDERS, AnnotationBlock, DocumentInput, PackedPairs, Shard
 
 GOLD = "gold"
 SPLIT = "test"
@@ -64,52 +70,17 @@ def built_layers(paths: CorpusPaths) -> list[str]:
 
 # ---------------------------------------------------------------- shard -> Parquet (pure)
 
-def encode_rows(kind: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
-    """Rows (labels as strings) -> Arrow table with the config's exact schema (labels as ints)."""
+def config_table(kind: str, documents: Iterable[DocumentInput] | Shard) -> pa.Table:
+    """The Arrow table of config kind `kind` for a shard of documents (a `Shard` is reused across
+    kinds: its geometry is computed once). Columns are built a column at a time (`rows`) and
+    encoded with the config's exact features; a label outside the schema is refused."""
+    shard = documents if isinstance(documents, Shard) else Shard(documents)
     features = config_features(kind)
-    encode = row_encoder(features)
-    encoded = []
-    for row in rows:
-        try:
-            encoded.append(encode(row))
-        except (ValueError, KeyError) as exc:
-            raise CashError(f"cannot encode {kind} row: {exc}",
-                            Location(document_id=row.get("document_id", row.get("id")), annotation_id=row.get("id")),
-                            hint="labels must be in the schema's inventories; run `cash validate`") from exc
-    return pa.Table.from_pylist(encoded, schema=features.arrow_schema)
-
-
-def pairs_column(pairs: list[tuple[tuple[int, int], ...]], field: pa.Field) -> pa.Array:
-    """A list<struct<start, end>> column from each row's (start, end) pairs, made from arrays:
-    equal to what Arrow makes from the rows' lists of {start, end} dicts, without those objects."""
-    counts = np.fromiter((len(p) for p in pairs), dtype=np.int64, count=len(pairs))
-    offsets = np.zeros(len(pairs) + 1, dtype=np.int32)
-    np.cumsum(counts, out=offsets[1:])
-    flat = np.fromiter(itertools.chain.from_iterable(itertools.chain.from_iterable(pairs)), dtype=np.int64,
-                       count=2 * int(counts.sum())).reshape(-1, 2)
-    struct_type = field.type.value_type
-    values = pa.StructArray.from_arrays(
-        [pa.array(flat[:, i], type=struct_type.field(i).type) for i in range(2)],
-        fields=[struct_type.field(i) for i in range(2)])
-    return pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), values, type=field.type)
-
-
-def documents_table(documents: Iterable[DocumentInput]) -> pa.Table:
-    """`encode_rows("documents", …)` with the sentence and token columns made column-wise."""
-    documents = list(documents)
-    table = encode_rows("documents", (document_row(doc, pairs=False) for doc in documents))
-    for key in PAIR_COLUMNS:
-        index = table.schema.get_field_index(key)
-        field = table.schema.field(index)
-        table = table.set_column(index, field, pairs_column([getattr(d.structure, key) for d in documents], field))
-    return table
-
-
-def config_table(kind: str, documents: list[DocumentInput]) -> pa.Table:
-    """The Arrow table of config kind `kind` for a shard of documents."""
-    if kind == "documents":
-        return documents_table(documents)
-    return encode_rows(kind, shard_rows(kind, documents))
+    try:
+        return encode_table(features, COLUMN_BUILDERS[kind](shard, features))
+    except ValueError as exc:
+        raise CashError(f"cannot encode {kind} rows: {exc}", Location(),
+                        hint="labels must be in the schema's inventories; run `cash validate`") from exc
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
@@ -122,28 +93,76 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue()
 
 
+# The order `shard_files` builds the configs in: the biggest Parquet file first, so its writing
+# overlaps the building of the others and the last one written is small (outputs keep CONFIG_KINDS order).
+WRITE_ORDER = ("tokens", "documents", "sentences", "claims", "attributions", "cues")
+
+
+def shard_files(shard: Shard) -> list[tuple[str, bytes, int, int]]:
+    """(kind, Parquet bytes, rows, Arrow bytes) of every config kind for one shard. Each table is
+    written to Parquet on a second thread while the next one is built (Arrow compresses without the
+    GIL, the table building is Python), so the zstd work overlaps the column work; each file is
+    written alone with the same options, so its bytes do not depend on the overlap."""
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        pending = {}
+        for kind in sorted(CONFIG_KINDS, key=WRITE_ORDER.index):
+            table = config_table(kind, shard)
+            pending[kind] = (writer.submit(parquet_bytes, table), table.num_rows, table.nbytes)
+        return [(kind, pending[kind][0].result(), *pending[kind][1:]) for kind in CONFIG_KINDS]
+
+
 def build_shard(kind: str, documents: Iterable[DocumentInput]) -> bytes:
     """The per-shard build: the documents of one shard -> the Parquet bytes of config kind `kind`."""
-    return parquet_bytes(config_table(kind, list(documents)))
+    return parquet_bytes(config_table(kind, documents))
 
 
 # ---------------------------------------------------------------- reading the sources, streamed
 
+def id_prefix(key: str) -> re.Pattern[bytes]:
+    """The start of a canonical line whose first member is `key` with a plain string value: its
+    id can be read without decoding the line (a structure line holds thousands of numbers)."""
+    return re.compile(rb'\{"' + re.escape(key.encode()) + rb'": "([^"\\]*)"')
+
+
+def decode_line(line: bytes, path: Path, number: int | None = None) -> dict[str, Any]:
+    """One line of a validated input, decoded once with orjson (no second walk over the value: the
+    validation before the build did that); a line orjson refuses gets the located refusal of `loads_line`."""
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        try:
+            value = loads_line(line)
+        except JsonInputError as exc:
+            exc.location = Location(file=str(path), line=number)
+            raise
+    if not isinstance(value, dict):
+        raise CashError(f"expected a JSON object, got {type(value).__name__}", Location(file=str(path), line=number))
+    return value
+
+
 def line_offsets(path: Path, key: str) -> dict[str, int]:
-    """Map record[key] -> byte offset of its line, so records can be read one at a time later."""
+    """Map record[key] -> byte offset of its line, so records can be read one at a time later.
+    Canonical lines give their key from their first bytes (`id_prefix`); any other line is decoded."""
     index: dict[str, int] = {}
     if not path.exists():
         return index
-    with open(path, "rb") as handle:
+    prefix = id_prefix(key)
+    with open_regular(path) as handle:
         offset, number = 0, 0
         for line in handle:
             number += 1
             if line.strip():
+                found = prefix.match(line)
                 try:
-                    value = loads_line(line)[key]
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise CashError(f"cannot read {key!r} from this line: {exc}",
-                                    Location(file=str(path), line=number)) from exc
+                    value = found.group(1).decode("utf-8") if found else None
+                except UnicodeDecodeError:
+                    value = None
+                if value is None:
+                    try:
+                        value = decode_line(line, path, number)[key]
+                    except (KeyError, TypeError) as exc:
+                        raise CashError(f"cannot read {key!r} from this line: {exc}",
+                                        Location(file=str(path), line=number)) from exc
                 if value in index:
                     raise CashError(f"duplicate {key} {value!r}", Location(file=str(path), line=number, document_id=value))
                 index[value] = offset
@@ -151,36 +170,131 @@ def line_offsets(path: Path, key: str) -> dict[str, int]:
     return index
 
 
-def read_record_at(handle, offset: int) -> dict[str, Any]:
+def read_record_at(handle, offset: int, path: Path, key: str, expected: str) -> dict[str, Any]:
+    """The record at `offset` (a seek inside the read buffer when records are read in file order),
+    checked to be the one the index named."""
     handle.seek(offset)
-    return loads_line(handle.readline())
+    record = decode_line(handle.readline(), path)
+    if record.get(key) != expected:
+        raise CashError(f"the line indexed for {expected!r} holds {key} {record.get(key)!r}",
+                        Location(file=str(path), document_id=expected))
+    return record
 
 
-def check_span(span: Span, text: str, where: Location) -> None:
+TOKENS_KEY = b'"tokens": ['
+
+
+def read_structure(line: bytes, path: Path, expected: str) -> dict[str, Any]:
+    """A structure line decoded once, its token pairs left packed (`rows.PackedPairs`) for the shard
+    to parse with NumPy: the line is cut at its one `"tokens": [...]` member (a key, as the bytes
+    `"tokens": [` cannot occur inside a JSON string) and the rest decoded with orjson. Any other
+    shape (no such member, or a cut the rest does not decode from) is decoded whole."""
+    start = line.find(TOKENS_KEY) + len(TOKENS_KEY)
+    end = line.find(b"]]", start)
+    record = None
+    if start >= len(TOKENS_KEY) and line.find(TOKENS_KEY, start) < 0 and line[start:start + 1] != b"]" and end > 0:
+        try:
+            record = orjson.loads(line[:start] + line[end + 1:])
+        except orjson.JSONDecodeError:
+            record = None
+        if isinstance(record, dict) and record.get("tokens") == []:
+            record["tokens"] = PackedPairs(line[start:end + 1])
+        else:
+            record = None
+    if record is None:
+        record = decode_line(line, path)
+    if record.get("document_id") != expected:
+        raise CashError(f"the line indexed for {expected!r} holds document_id {record.get('document_id')!r}",
+                        Location(file=str(path), document_id=expected))
+    return record
+
+
+def check_span(start: int, end: int, span_text: str, text: str, where: Location) -> None:
     """A span must lie inside the text and repeat it exactly: the build never ships broken offsets."""
-    if not (0 <= span.start < span.end <= len(text)) or text[span.start:span.end] != span.text:
-        where.start, where.end = span.start, span.end
-        raise CashError(f"span text {span.text!r} does not match the raw text at its offsets", where,
+    if not (0 <= start < end <= len(text)) or text[start:end] != span_text:
+        where.start, where.end = start, end
+        raise CashError(f"span text {span_text!r} does not match the raw text at its offsets", where,
                         hint="run `cash validate` for all findings")
 
 
-def check_annotations(annotations: DocumentAnnotations, text: str, text_sha256: str, layer_file: Path) -> None:
-    """Refuse annotations made on another version of the text or with offsets that do not match."""
-    if annotations.text_sha256 != text_sha256:
+def annotation_spans(annotations: AnnotationBlock) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """(record, span) for every span of a document's annotations: claims and cues are spans, an
+    attribution has a source (or null), a cue and a content."""
+    for record in itertools.chain(annotations.claims, annotations.cues):
+        yield record, record
+    for attribution in annotations.attributions:
+        for role in ("source", "cue", "content"):
+            span = attribution.get(role)
+            if span is not None:
+                yield attribution, span
+
+
+def check_text_version(annotations: AnnotationBlock, text_sha256: str, layer_file: Path) -> None:
+    """Refuse annotations made on another version of the text."""
+    if annotations.document["text_sha256"] != text_sha256:
         raise CashError("annotations were made on another version of the text (text_sha256 differs)",
                         Location(file=str(layer_file), document_id=annotations.document_id))
-    for claim in annotations.claims:
-        check_span(claim.span, text, Location(file=str(layer_file), document_id=claim.document_id, annotation_id=claim.id))
-    for cue in annotations.cues:
-        check_span(cue.span, text, Location(file=str(layer_file), document_id=cue.document_id, annotation_id=cue.id))
-    for attribution in annotations.attributions:
-        for span in (attribution.source, attribution.cue, attribution.content):
-            if span is not None:
-                check_span(span, text, Location(file=str(layer_file), document_id=attribution.document_id,
-                                                annotation_id=attribution.id))
 
 
-def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterator[DocumentAnnotations]:
+def check_annotations(annotations: AnnotationBlock, text: str, layer_file: Path) -> None:
+    """Refuse the first span of a document whose offsets do not match its text, located (file,
+    document, annotation, offsets); the location is made only for a refusal."""
+    size = len(text)
+    for record, span in annotation_spans(annotations):
+        start, end = span["start"], span["end"]
+        if not (0 <= start < end <= size) or text[start:end] != span["text"]:
+            check_span(start, end, span["text"], text,
+                       Location(file=str(layer_file), document_id=record["document_id"], annotation_id=record["id"]))
+
+
+def check_shard(shard: Shard, layer_file: Path) -> None:
+    """Refuse a shard with a span that does not repeat its text: checked over the whole shard at
+    once, and only on a mismatch document by document, to name the first bad span."""
+    try:
+        if shard.spans_match_texts():
+            return
+    except ValueError as exc:  # a label outside the schema, met while encoding the record columns
+        raise CashError(f"cannot encode the annotations of {layer_file.name}: {exc}", Location(file=str(layer_file)),
+                        hint="labels must be in the schema's inventories; run `cash validate`") from exc
+    for doc in shard.documents:
+        if doc.annotations is not None:
+            check_annotations(doc.annotations, doc.text, layer_file)
+    raise CashError("a span does not match the raw text at its offsets", Location(file=str(layer_file)),
+                    hint="run `cash validate` for all findings")
+
+
+def layer_blocks(path: Path) -> Iterator[AnnotationBlock]:
+    """A layer file's documents as decoded blocks, one at a time (each line decoded once)."""
+    records: list[dict[str, Any]] = []
+    loads = orjson.loads
+    with open_regular(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = loads(line)
+            except orjson.JSONDecodeError:
+                record = decode_line(line, path, number)
+            kind = record.get("record") if isinstance(record, dict) else decode_line(line, path, number)
+            if kind == "layer":
+                continue
+            if kind == "document":
+                if records:
+                    yield AnnotationBlock.from_records(records, str(path))
+                records = [record]
+                continue
+            if kind not in ANNOTATION_KINDS:
+                raise CashError(f"unknown record kind {kind!r}", Location(file=str(path), line=number))
+            if not records or record.get("document_id") != records[0]["document_id"]:
+                raise CashError("annotation is not under its document's record",
+                                Location(file=str(path), line=number, document_id=record.get("document_id"),
+                                         annotation_id=record.get("id")))
+            records.append(record)
+    if records:
+        yield AnnotationBlock.from_records(records, str(path))
+
+
+def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterator[AnnotationBlock]:
     """The layer's documents in id order (empty when the layer file does not exist)."""
     path = paths.layer_path(layer)
     if not path.exists():
@@ -190,7 +304,7 @@ def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterato
         raise CashError(f"layer written under schema {header.schema_version}, which this package cannot read",
                         Location(file=str(path), line=1))
     previous = None
-    for annotations in iter_documents(path):
+    for annotations in layer_blocks(path):
         doc_id = annotations.document_id
         if doc_id not in known_ids:
             raise CashError("annotations for a document that is not in the corpus", Location(file=str(path), document_id=doc_id))
@@ -201,34 +315,82 @@ def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterato
         yield annotations
 
 
-def checked_text(paths: CorpusPaths, doc_id: str, metadata: dict, structure: Structure) -> tuple[str, str]:
+@dataclass(frozen=True)
+class SourceFiles:
+    """The corpus files a build reads, their paths made once (the reads run per document)."""
+
+    paths: CorpusPaths
+    documents: Path
+    structure: Path
+    texts: str  # the texts folder, resolved
+
+    @classmethod
+    def of(cls, paths: CorpusPaths) -> "SourceFiles":
+        return cls(paths, paths.documents, paths.structure, str(paths.texts_dir.resolve()))
+
+    def text_path(self, doc_id: str) -> str:
+        """`CorpusPaths.text_path` for a valid id (which cannot leave the folder); its refusal otherwise."""
+        if not is_valid_document_id(doc_id) or os.sep in doc_id or doc_id in (".", ".."):
+            return str(self.paths.text_path(doc_id))
+        return f"{self.texts}{os.sep}{doc_id}.txt"
+
+
+def read_small_file(path: str, chunk: int = 1 << 16) -> bytes:
+    """A file's bytes through the descriptor (half the cost of a buffered `open().read()` for the
+    thousands of small texts a shard reads)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(fd, chunk)
+        if len(data) < chunk:
+            return data
+        parts = [data]
+        while part := os.read(fd, chunk):
+            parts.append(part)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
+
+
+def checked_text(files: SourceFiles, doc_id: str, metadata: dict, structure: dict) -> tuple[str, str]:
     """(text, sha256) of a document's raw file, refused unless metadata and structure were made on it."""
-    path = paths.text_path(doc_id)
-    data = path.read_bytes()
+    path = files.text_path(doc_id)
+    data = read_small_file(path)
     digest = sha256_bytes(data)
-    if digest != metadata["sha256"] or structure.text_sha256 != digest:
+    if digest != metadata["sha256"] or structure["text_sha256"] != digest:
         raise CashError("text bytes differ from the sha256 in documents.jsonl / structure.jsonl",
-                        Location(file=str(path), document_id=doc_id))
-    return decode_text(data, str(path)), digest
+                        Location(file=path, document_id=doc_id))
+    return decode_text(data, path), digest
+
+
+def read_document(files: SourceFiles, documents, structures, doc_id: str, doc_offset: int,
+                  structure_offset: int | None) -> tuple[dict, dict, str, str]:
+    """(metadata, structure, text, sha256) of one document, read through the offset indexes."""
+    metadata = read_record_at(documents, doc_offset, files.documents, "id", doc_id)
+    if structure_offset is None:
+        raise CashError("document has no structure record", Location(file=str(files.structure), document_id=doc_id))
+    structures.seek(structure_offset)
+    structure = read_structure(structures.readline(), files.structure, doc_id)
+    text, digest = checked_text(files, doc_id, metadata, structure)
+    return metadata, structure, text, digest
 
 
 def iter_document_inputs(paths: CorpusPaths, layer: str, doc_ids: list[str],
                          doc_index: dict[str, int], structure_index: dict[str, int]) -> Iterator[DocumentInput]:
-    """Documents in id order joined with their structure and this layer's annotations."""
+    """Documents in id order joined with their structure and this layer's annotations. In a corpus
+    whose files are sorted by id (what the writers make) the offsets only grow, so reading is one
+    sequential pass through each file; any other order is read by seeking."""
     annotations_iter = layer_stream(paths, layer, set(doc_ids))
     pending = next(annotations_iter, None)
     layer_file = paths.layer_path(layer)
-    with open(paths.documents, "rb") as documents, open(paths.structure, "rb") as structures:
+    files = SourceFiles.of(paths)
+    with open_regular(files.documents) as documents, open_regular(files.structure) as structures:
         for doc_id in doc_ids:
-            metadata = read_record_at(documents, doc_index[doc_id])
-            if doc_id not in structure_index:
-                raise CashError("document has no structure record", Location(file=str(paths.structure), document_id=doc_id))
-            structure = Structure.from_dict(read_record_at(structures, structure_index[doc_id]))
-            text, digest = checked_text(paths, doc_id, metadata, structure)
+            metadata, structure, text, digest = read_document(files, documents, structures, doc_id, doc_index[doc_id],
+                                                              structure_index.get(doc_id))
             annotations = None
             if pending is not None and pending.document_id == doc_id:
                 annotations = pending
-                check_annotations(annotations, text, digest, layer_file)
+                check_text_version(annotations, digest, layer_file)
                 pending = next(annotations_iter, None)
             yield DocumentInput(metadata, text, structure, layer, annotations)
 
@@ -290,17 +452,15 @@ def iter_built_files(root: Path, shard_size: int = DEFAULT_SHARD_SIZE) -> Iterat
                      for kind in CONFIG_KINDS}
         inputs = iter_document_inputs(paths, layer, doc_ids, doc_index, structure_index)
         for index, group in enumerate(groups):
-            with gc_paused():
-                shard_docs = [next(inputs) for _ in group]
-            for kind in CONFIG_KINDS:
-                with gc_paused():
-                    table = config_table(kind, shard_docs)
-                    data = parquet_bytes(table)
+            with gc_paused():  # one pause for the whole shard: re-enabling it with the shard alive costs a collection
+                shard = Shard(next(inputs) for _ in group)
+                check_shard(shard, paths.layer_path(layer))
+                built = shard_files(shard)
+                del shard
+            for kind, data, num_rows, num_bytes in built:
                 summary = summaries[kind]
                 rel = f"data/{summary.name}/{shard_file_name(index, len(groups))}"
                 summary.files.append(rel)
-                summary.num_rows += table.num_rows
-                summary.num_bytes += table.nbytes
+                summary.num_rows += num_rows
+                summary.num_bytes += num_bytes
                 yield rel, data, summary
-
-

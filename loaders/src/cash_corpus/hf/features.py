@@ -9,9 +9,11 @@ the card YAML and the Croissant file without anyone editing a list here. Offsets
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
 from datasets import ClassLabel, Features, LargeList, List, Value
 
 from ..schema import _ref_name, inventories, label_names, load_schema, record_kinds
@@ -183,52 +185,72 @@ def config_features(kind: str) -> Features:
     return _BUILDERS[kind]()
 
 
-# ---------------------------------------------------------------- encoding rows (label strings -> ids)
+# ---------------------------------------------------------------- encoding columns (label strings -> ids)
 
-Encoder = Callable[[Any], Any]
-
-
-def _encoder(feature: Any) -> Encoder | None:
-    """A function doing what `feature.encode_example` does for the plain Python values our rows
-    hold (label strings to ClassLabel ids, structs and lists walked, missing keys as None), or None
-    where the value passes unchanged. Built once per config: `Features.encode_example` re-inspects
-    the feature tree for every value and was 80% of the build time."""
+def has_labels(feature: Any) -> bool:
+    """Does `feature` hold a ClassLabel anywhere inside? (Columns without one go to Arrow as they are.)"""
     if isinstance(feature, ClassLabel):
-        ids = {name: index for index, name in enumerate(feature.names)}
-
-        def encode_label(value: Any) -> Any:
-            if value is None or isinstance(value, int):
-                return value
-            try:
-                return ids[value]
-            except (KeyError, TypeError):
-                raise ValueError(f"Invalid string class label {value!r}") from None
-        return encode_label
+        return True
     if isinstance(feature, dict):
-        fields = [(key, _encoder(sub)) for key, sub in feature.items()]
-        if not any(encode for _, encode in fields):
-            # nothing to encode inside (e.g. every token's {start, end}): the dict goes to Arrow as
-            # it is; Arrow takes struct fields by name, a missing one as null, like the rebuilt dict
-            return None
-
-        def encode_struct(value: Any) -> Any:
-            if value is None:
-                return None
-            return {key: (encode(value.get(key)) if encode else value.get(key)) for key, encode in fields}
-        return encode_struct
+        return any(has_labels(sub) for sub in feature.values())
     if isinstance(feature, (List, LargeList)):
-        inner = _encoder(feature.feature)
-        if inner is None:
-            return None
-        return lambda value: None if value is None else [inner(item) for item in value]
-    if isinstance(feature, Value):
-        return None
-    raise TypeError(f"no row encoder for feature type {type(feature).__name__}")
+        return has_labels(feature.feature)
+    return False
 
 
-def row_encoder(features: Features) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Encode one row of `features` (see `_encoder`); equal to `features.encode_example` on our rows."""
-    encode = _encoder(dict(features))
-    if encode is None:  # no label anywhere: rows pass unchanged
-        return lambda row: row
-    return encode
+def label_ids(feature: ClassLabel) -> dict[str, int]:
+    """name -> ClassLabel id, in the feature's (schema) order."""
+    return {name: index for index, name in enumerate(feature.names)}
+
+
+def arrow_column(feature: Any, values: list, arrow_type: pa.DataType) -> pa.Array:
+    """One column of plain Python values (label strings, dicts, lists, None) as the Arrow array that
+    `Table.from_pylist([features.encode_example(row) …])` makes, built a column at a time: labels are
+    mapped with one dict per column and nested structs/lists are flattened into their children, so
+    no Python object is made per row (the per-row walk was most of the build time). A label outside
+    the inventory raises ValueError naming it, as `ClassLabel.encode_example` does."""
+    if not has_labels(feature):
+        return pa.array(values, type=arrow_type)
+    if isinstance(feature, ClassLabel):
+        ids = label_ids(feature)
+        try:  # the common column: every value a known label (None is not a key, so it takes the next path)
+            encoded = list(map(ids.__getitem__, values))
+        except (KeyError, TypeError):
+            try:
+                encoded = [None if value is None else ids[value] for value in values]
+            except (KeyError, TypeError) as exc:
+                raise ValueError(f"Invalid string class label {exc.args[0]!r}") from None
+        return pa.array(encoded, type=arrow_type)
+    nulls = [value is None for value in values]
+    mask = pa.array(nulls, type=pa.bool_()) if any(nulls) else None
+    if isinstance(feature, dict):
+        present = values if mask is None else [{} if value is None else value for value in values]
+        children = [arrow_column(sub, list(map(dict.get, present, itertools.repeat(key))), arrow_type.field(key).type)
+                    for key, sub in feature.items()]
+        return pa.StructArray.from_arrays(children, fields=list(arrow_type), mask=mask)
+    if isinstance(feature, (List, LargeList)):
+        lengths = np.fromiter((0 if value is None else len(value) for value in values), dtype=np.int64,
+                              count=len(values))
+        offsets = np.zeros(len(values) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        flat = list(itertools.chain.from_iterable(value for value in values if value is not None))
+        child = arrow_column(feature.feature, flat, arrow_type.value_type)
+        offset_type = pa.int64() if isinstance(arrow_type, pa.LargeListType) else pa.int32()
+        array_class = pa.LargeListArray if isinstance(arrow_type, pa.LargeListType) else pa.ListArray
+        return array_class.from_arrays(pa.array(offsets, type=offset_type), child, type=arrow_type, mask=mask)
+    raise TypeError(f"no column encoder for feature type {type(feature).__name__}")
+
+
+def encode_table(features: Features, columns: dict[str, list | pa.Array]) -> pa.Table:
+    """The Arrow table of `features` (its exact schema, HF metadata included) from one value list or
+    ready Arrow array per column; the columns must be exactly the features' (the schema is the one
+    list of columns: a builder that misses or invents one fails here, not in a user's training run)."""
+    schema = features.arrow_schema
+    if set(columns) != set(features):
+        raise ValueError(f"columns {sorted(set(columns) ^ set(features))} differ from the features")
+    arrays = []
+    for field in schema:
+        values = columns[field.name]
+        arrays.append(values if isinstance(values, pa.Array)
+                      else arrow_column(features[field.name], values, field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
