@@ -375,18 +375,23 @@ def read_document(files: SourceFiles, documents, structures, doc_id: str, doc_of
 
 
 def iter_document_inputs(paths: CorpusPaths, layer: str, doc_ids: list[str],
-                         doc_index: dict[str, int], structure_index: dict[str, int]) -> Iterator[DocumentInput]:
+                         doc_index: dict[str, int], structure_index: dict[str, int],
+                         text_hashes: dict[str, str] | None = None) -> Iterator[DocumentInput]:
     """Documents in id order joined with their structure and this layer's annotations. In a corpus
     whose files are sorted by id (what the writers make) the offsets only grow, so reading is one
-    sequential pass through each file; any other order is read by seeking."""
+    sequential pass through each file; any other order is read by seeking. `text_hashes` collects
+    {corpus-relative path: sha256} of the texts read, for the release fingerprint (no second hashing)."""
     annotations_iter = layer_stream(paths, layer, set(doc_ids))
     pending = next(annotations_iter, None)
     layer_file = paths.layer_path(layer)
     files = SourceFiles.of(paths)
+    texts_prefix = paths.texts_dir.relative_to(paths.root).as_posix()
     with open_regular(files.documents) as documents, open_regular(files.structure) as structures:
         for doc_id in doc_ids:
             metadata, structure, text, digest = read_document(files, documents, structures, doc_id, doc_index[doc_id],
                                                               structure_index.get(doc_id))
+            if text_hashes is not None:
+                text_hashes[f"{texts_prefix}/{doc_id}.txt"] = digest
             annotations = None
             if pending is not None and pending.document_id == doc_id:
                 annotations = pending
@@ -418,6 +423,9 @@ class BuildPlan:
     shard_size: int
     hashes: dict[str, str] = field(default_factory=dict)
     configs: list[ConfigSummary] = field(default_factory=list)
+    # sha256 of the raw texts the build read and checked against documents.jsonl, by corpus-relative
+    # path: the release fingerprint needs them and need not hash 10,000s of texts a second time
+    text_hashes: dict[str, str] = field(default_factory=dict)
 
     @property
     def fingerprint(self) -> str:
@@ -436,8 +444,10 @@ def shards(doc_ids: list[str], shard_size: int) -> list[list[str]]:
     return [doc_ids[i * shard_size:(i + 1) * shard_size] for i in range(count)]
 
 
-def iter_built_files(root: Path, shard_size: int = DEFAULT_SHARD_SIZE) -> Iterator[tuple[str, bytes, ConfigSummary]]:
-    """Yield (relative path, Parquet bytes, its config summary) for every file of the build, streamed by shard."""
+def iter_built_files(root: Path, shard_size: int = DEFAULT_SHARD_SIZE,
+                     text_hashes: dict[str, str] | None = None) -> Iterator[tuple[str, bytes, ConfigSummary]]:
+    """Yield (relative path, Parquet bytes, its config summary) for every file of the build, streamed by
+    shard; `text_hashes` (if given) collects the sha256 of every raw text read."""
     if shard_size < 1:
         raise UsageError(f"--shard-size must be at least 1, got {shard_size}")
     paths = CorpusPaths(root)
@@ -450,7 +460,7 @@ def iter_built_files(root: Path, shard_size: int = DEFAULT_SHARD_SIZE) -> Iterat
     for layer in built_layers(paths):
         summaries = {kind: ConfigSummary(config_name(kind, layer), kind, layer, paths.layer_path(layer).exists())
                      for kind in CONFIG_KINDS}
-        inputs = iter_document_inputs(paths, layer, doc_ids, doc_index, structure_index)
+        inputs = iter_document_inputs(paths, layer, doc_ids, doc_index, structure_index, text_hashes)
         for index, group in enumerate(groups):
             with gc_paused():  # one pause for the whole shard: re-enabling it with the shard alive costs a collection
                 shard = Shard(next(inputs) for _ in group)

@@ -49,11 +49,13 @@ def recorded_shard_size(root: Path) -> int | None:
 
 
 def release_stamp(root: Path, version: str, data_hashes: Mapping[str, str],
-                  staged: Mapping[str, bytes | None] | None = None, date: str | None = None) -> ReleaseStamp:
+                  staged: Mapping[str, bytes | None] | None = None, date: str | None = None,
+                  known: Mapping[str, str] | None = None) -> ReleaseStamp:
     """The release fingerprint of the corpus as built (sources on disk or `staged`, Parquet as in
     `data_hashes`) and whether (and when) `corpus/releases.json` publishes it; a given `date`
-    means the caller is publishing it now."""
-    sources = {rel: sha for rel, sha in file_hashes(Path(root), staged).items() if not rel.startswith("data/")}
+    means the caller is publishing it now. `known` gives sha256s already computed (the texts a
+    build has just read), so those files are not hashed again."""
+    sources = {rel: sha for rel, sha in file_hashes(Path(root), staged, known).items() if not rel.startswith("data/")}
     fp = release_fingerprint_of({**sources, **data_hashes})
     if date is not None:  # `cash release` stamping the release it is recording
         return ReleaseStamp(version, fp, date, True)
@@ -112,7 +114,7 @@ def write_build(root: Path, shard_size: int | None = None, *, engine: BuildEngin
         removed = sorted(existing_parquet(root) - set(plan.hashes))
         for rel in removed:
             txn.remove(rel)
-        release = release_stamp(root, Corpus.at(root).version, plan.hashes)
+        release = release_stamp(root, Corpus.at(root).version, plan.hashes, known=plan.text_hashes)
         texts = metadata_texts(root, plan, release=release)
         readme_path = root / README
         old_readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else ""
@@ -130,7 +132,7 @@ def write_build(root: Path, shard_size: int | None = None, *, engine: BuildEngin
 def stage_shards(root: Path, shard_size: int, txn) -> BuildPlan:
     """The single-process engine: every shard built in turn and staged."""
     plan = BuildPlan(root, shard_size)
-    for rel, data, summary in iter_built_files(root, shard_size):
+    for rel, data, summary in iter_built_files(root, shard_size, plan.text_hashes):
         plan.add(rel, data, summary)
         txn.write_bytes(rel, data)
     return plan
