@@ -29,7 +29,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,17 +98,23 @@ def parquet_bytes(table: pa.Table) -> bytes:
 WRITE_ORDER = ("tokens", "documents", "sentences", "claims", "attributions", "cues")
 
 
+def shard_futures(shard: Shard, writer: ThreadPoolExecutor) -> list[tuple[str, Future, int, int]]:
+    """(kind, future Parquet bytes, rows, Arrow bytes) of every config kind for one shard, in
+    CONFIG_KINDS order. Each table is handed to `writer` (one thread) as soon as it is built, so
+    the zstd work (Arrow compresses without the GIL) overlaps the column work (Python); each file
+    is written alone with the same options, so its bytes do not depend on the overlap."""
+    pending = {}
+    for kind in sorted(CONFIG_KINDS, key=WRITE_ORDER.index):
+        table = config_table(kind, shard)
+        pending[kind] = (writer.submit(parquet_bytes, table), table.num_rows, table.nbytes)
+    return [(kind, *pending[kind]) for kind in CONFIG_KINDS]
+
+
 def shard_files(shard: Shard) -> list[tuple[str, bytes, int, int]]:
-    """(kind, Parquet bytes, rows, Arrow bytes) of every config kind for one shard. Each table is
-    written to Parquet on a second thread while the next one is built (Arrow compresses without the
-    GIL, the table building is Python), so the zstd work overlaps the column work; each file is
-    written alone with the same options, so its bytes do not depend on the overlap."""
+    """(kind, Parquet bytes, rows, Arrow bytes) of every config kind for one shard (`shard_futures`
+    with a writer thread of its own, waited for)."""
     with ThreadPoolExecutor(max_workers=1) as writer:
-        pending = {}
-        for kind in sorted(CONFIG_KINDS, key=WRITE_ORDER.index):
-            table = config_table(kind, shard)
-            pending[kind] = (writer.submit(parquet_bytes, table), table.num_rows, table.nbytes)
-        return [(kind, pending[kind][0].result(), *pending[kind][1:]) for kind in CONFIG_KINDS]
+        return [(kind, future.result(), rows, size) for kind, future, rows, size in shard_futures(shard, writer)]
 
 
 def build_shard(kind: str, documents: Iterable[DocumentInput]) -> bytes:
@@ -457,20 +463,33 @@ def iter_built_files(root: Path, shard_size: int = DEFAULT_SHARD_SIZE,
     structure_index = line_offsets(paths.structure, "document_id")
     doc_ids = sorted(doc_index)
     groups = shards(doc_ids, shard_size)
-    for layer in built_layers(paths):
-        summaries = {kind: ConfigSummary(config_name(kind, layer), kind, layer, paths.layer_path(layer).exists())
-                     for kind in CONFIG_KINDS}
-        inputs = iter_document_inputs(paths, layer, doc_ids, doc_index, structure_index, text_hashes)
-        for index, group in enumerate(groups):
-            with gc_paused():  # one pause for the whole shard: re-enabling it with the shard alive costs a collection
-                shard = Shard(next(inputs) for _ in group)
-                check_shard(shard, paths.layer_path(layer))
-                built = shard_files(shard)
-                del shard
-            for kind, data, num_rows, num_bytes in built:
-                summary = summaries[kind]
-                rel = f"data/{summary.name}/{shard_file_name(index, len(groups))}"
-                summary.files.append(rel)
-                summary.num_rows += num_rows
-                summary.num_bytes += num_bytes
-                yield rel, data, summary
+    with ThreadPoolExecutor(max_workers=1) as writer:  # shard k is compressed while shard k+1 is built
+        for layer in built_layers(paths):
+            summaries = {kind: ConfigSummary(config_name(kind, layer), kind, layer, paths.layer_path(layer).exists())
+                         for kind in CONFIG_KINDS}
+            inputs = iter_document_inputs(paths, layer, doc_ids, doc_index, structure_index, text_hashes)
+            pending: tuple[int, list] | None = None
+            for index, group in enumerate(groups):
+                with gc_paused():  # one pause for the whole shard: re-enabling it with the shard alive costs a collection
+                    shard = Shard(next(inputs) for _ in group)
+                    check_shard(shard, paths.layer_path(layer))
+                    futures = shard_futures(shard, writer)
+                    del shard
+                if pending is not None:
+                    yield from _finished(pending, summaries, len(groups))
+                pending = (index, futures)
+            if pending is not None:
+                yield from _finished(pending, summaries, len(groups))
+
+
+def _finished(pending: tuple[int, list], summaries: dict[str, ConfigSummary], count: int
+              ) -> Iterator[tuple[str, bytes, ConfigSummary]]:
+    """The files of one shard once its writer is done, in CONFIG_KINDS order, recorded in the summaries."""
+    index, futures = pending
+    for kind, future, num_rows, num_bytes in futures:
+        summary = summaries[kind]
+        rel = f"data/{summary.name}/{shard_file_name(index, count)}"
+        summary.files.append(rel)
+        summary.num_rows += num_rows
+        summary.num_bytes += num_bytes
+        yield rel, future.result(), summary
