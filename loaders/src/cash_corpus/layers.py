@@ -37,14 +37,22 @@ def read_header(path: Path) -> LayerHeader:
 
 def iter_documents(path: Path) -> Iterator[DocumentAnnotations]:
     """Stream the documents of a layer file, one DocumentAnnotations at a time."""
+    for block in record_blocks(read_jsonl(path), path):
+        yield document_from_records(block, str(path))
+
+
+def record_blocks(numbered: Iterable[tuple[int, dict]], path: Path) -> Iterator[list[dict]]:
+    """A layer's (line number, record) pairs grouped by document: each block is a document record
+    followed by its annotations (the header is skipped). An unknown kind, or an annotation that is
+    not under its own document's record, is refused with its location."""
     block: list[dict] = []
-    for number, record in read_jsonl(path):
+    for number, record in numbered:
         kind = record.get("record")
         if kind == "layer":
             continue
         if kind == "document":
             if block:
-                yield document_from_records(block, str(path))
+                yield block
             block = [record]
             continue
         if kind not in ANNOTATION_RECORDS:
@@ -55,16 +63,17 @@ def iter_documents(path: Path) -> Iterator[DocumentAnnotations]:
                                      annotation_id=record.get("id")))
         block.append(record)
     if block:
-        yield document_from_records(block, str(path))
+        yield block
 
 
 def read_layer(path: Path) -> tuple[LayerHeader, list[DocumentAnnotations]]:
     return read_header(path), list(iter_documents(path))
 
 
-def document_from_records(records: Iterable[dict], file: str | None = None) -> DocumentAnnotations:
-    """The inverse of `DocumentAnnotations.records()`: a document line, then its annotations.
-    An annotation of an unknown kind or of another document is refused, located in `file`."""
+def split_block(records: Iterable[dict], file: str | None = None) -> tuple[dict, dict[str, list[dict]]]:
+    """A document block (its document line, then its annotations in any order) as (document line,
+    {kind: annotation lines}); an annotation of an unknown kind or of another document is
+    refused, located in `file`."""
     iterator = iter(records)
     head = next(iterator)
     built: dict[str, list] = {kind: [] for kind in ANNOTATION_RECORDS}
@@ -73,11 +82,19 @@ def document_from_records(records: Iterable[dict], file: str | None = None) -> D
         if kind not in ANNOTATION_RECORDS or record.get("document_id") != head["document_id"]:
             raise CashError(f"unexpected record {kind!r} in the block of this document",
                             Location(file=file, document_id=head["document_id"], annotation_id=record.get("id")))
-        built[kind].append(ANNOTATION_RECORDS[kind].from_dict(record))
+        built[kind].append(record)
+    return head, built
+
+
+def document_from_records(records: Iterable[dict], file: str | None = None) -> DocumentAnnotations:
+    """The inverse of `DocumentAnnotations.records()`: a document line, then its annotations.
+    An annotation of an unknown kind or of another document is refused, located in `file`."""
+    head, lines = split_block(records, file)
+    built = {kind: tuple(ANNOTATION_RECORDS[kind].from_dict(line) for line in found) for kind, found in lines.items()}
     return DocumentAnnotations(
         head["document_id"], head["text_sha256"],
         tuple(Stance(s["target"], s["polarity"]) for s in head["document_stance"]),
-        tuple(built["claim"]), tuple(built["cue"]), tuple(built["attribution"]), head.get("note"),
+        built["claim"], built["cue"], built["attribution"], head.get("note"),
         head.get("ls_annotation"), read_extra("document", DocumentAnnotations.NAMED, head))
 
 

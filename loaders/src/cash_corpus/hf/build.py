@@ -41,11 +41,11 @@ import pyarrow.parquet as pq
 from ..corpus import decode_text, sha256_bytes
 from ..errors import CashError, Location, UsageError
 from ..jsonl import JsonInputError, gc_paused, loads_line
-from ..layers import layer_names, read_header
+from ..layers import layer_names, read_header, record_blocks
 from ..paths import CorpusPaths, is_valid_document_id, open_regular
 from ..schema import is_supported_schema_version
 from .features import CONFIG_KINDS, config_features, encode_table
-from .rows import ANNOTATION_KINDS, COLUMN_BUILDERS, AnnotationBlock, DocumentInput, PackedPairs, Shard
+from .rows import COLUMN_BUILDERS, AnnotationBlock, DocumentInput, PackedPairs, Shard
 
 GOLD = "gold"
 SPLIT = "test"
@@ -271,7 +271,13 @@ def check_shard(shard: Shard, layer_file: Path) -> None:
 
 def layer_blocks(path: Path) -> Iterator[AnnotationBlock]:
     """A layer file's documents as decoded blocks, one at a time (each line decoded once)."""
-    records: list[dict[str, Any]] = []
+    for block in record_blocks(_decoded_lines(path), path):
+        yield AnnotationBlock.from_records(block, str(path))
+
+
+def _decoded_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) of every non-blank line, each decoded once (orjson; the located
+    refusal of `decode_line` for what it refuses or what is not an object)."""
     loads = orjson.loads
     with open_regular(path) as handle:
         for number, line in enumerate(handle, start=1):
@@ -281,23 +287,7 @@ def layer_blocks(path: Path) -> Iterator[AnnotationBlock]:
                 record = loads(line)
             except orjson.JSONDecodeError:
                 record = decode_line(line, path, number)
-            kind = record.get("record") if isinstance(record, dict) else decode_line(line, path, number)
-            if kind == "layer":
-                continue
-            if kind == "document":
-                if records:
-                    yield AnnotationBlock.from_records(records, str(path))
-                records = [record]
-                continue
-            if kind not in ANNOTATION_KINDS:
-                raise CashError(f"unknown record kind {kind!r}", Location(file=str(path), line=number))
-            if not records or record.get("document_id") != records[0]["document_id"]:
-                raise CashError("annotation is not under its document's record",
-                                Location(file=str(path), line=number, document_id=record.get("document_id"),
-                                         annotation_id=record.get("id")))
-            records.append(record)
-    if records:
-        yield AnnotationBlock.from_records(records, str(path))
+            yield number, record if isinstance(record, dict) else decode_line(line, path, number)
 
 
 def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterator[AnnotationBlock]:
@@ -310,15 +300,15 @@ def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterato
         raise CashError(f"layer written under schema {header.schema_version}, which this package cannot read",
                         Location(file=str(path), line=1))
     previous = None
-    for annotations in layer_blocks(path):
-        doc_id = annotations.document_id
+    for block in layer_blocks(path):
+        doc_id = block.document_id
         if doc_id not in known_ids:
             raise CashError("annotations for a document that is not in the corpus", Location(file=str(path), document_id=doc_id))
         if previous is not None and doc_id <= previous:
             raise CashError(f"documents out of order or repeated (after {previous!r})",
                             Location(file=str(path), document_id=doc_id), hint="layer files are sorted by document id")
         previous = doc_id
-        yield annotations
+        yield block
 
 
 @dataclass(frozen=True)

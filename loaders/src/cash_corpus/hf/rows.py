@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from datasets import Features
 
-from ..errors import CashError, Location
+from ..layers import split_block
 from ..schema import schema_cached
 
 SENTENCE_ID_SEPARATOR = ":"
@@ -72,15 +72,7 @@ class AnnotationBlock:
     def from_records(cls, records: Iterable[dict[str, Any]], file: str | None = None) -> "AnnotationBlock":
         """A document line, then its annotations (`DocumentAnnotations.records()` order or any other);
         an annotation of an unknown kind or of another document is refused, located in `file`."""
-        iterator = iter(records)
-        head = next(iterator)
-        built: dict[str, list] = {kind: [] for kind in ANNOTATION_KINDS}
-        for record in iterator:
-            kind = record.get("record")
-            if kind not in built or record.get("document_id") != head["document_id"]:
-                raise CashError(f"unexpected record {kind!r} in the block of this document",
-                                Location(file=file, document_id=head["document_id"], annotation_id=record.get("id")))
-            built[kind].append(record)
+        head, built = split_block(records, file)
         ordered = {"claims": sorted(built["claim"], key=claim_key), "cues": sorted(built["cue"], key=claim_key),
                    "attributions": sorted(built["attribution"], key=attribution_key)}
         values = {kind: [tuple(map(record.get, value_columns(KIND_RECORD[kind]))) for record in found]
