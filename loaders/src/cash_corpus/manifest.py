@@ -64,8 +64,12 @@ def release_files(root: Path) -> list[str]:
 
 
 def fingerprint(files: Mapping[str, str]) -> str:
-    lines = "".join(f"{path}\t{digest}\n" for path, digest in sorted(files.items()))
-    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+    """sha256 of the sorted `path<TAB>sha256<LF>` lines, hashed a line at a time: the same digest as
+    hashing them joined, without a copy of a million lines in memory."""
+    digest = hashlib.sha256()
+    for path, file_digest in sorted(files.items()):
+        digest.update(f"{path}\t{file_digest}\n".encode("utf-8"))
+    return digest.hexdigest()
 
 
 def file_hashes(root: Path, staged: Mapping[str, bytes | None] | None = None,
