@@ -14,8 +14,9 @@ keys the `datasets` cache and is not for citing.)
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,31 +65,45 @@ def release_files(root: Path) -> list[str]:
 
 
 def fingerprint(files: Mapping[str, str]) -> str:
-    """sha256 of the sorted `path<TAB>sha256<LF>` lines, hashed a line at a time: the same digest as
-    hashing them joined, without a copy of a million lines in memory."""
+    """sha256 of the sorted `path<TAB>sha256<LF>` lines (see `fingerprint_of_sorted`)."""
+    return fingerprint_of_sorted(sorted(files.items()))
+
+
+def fingerprint_of_sorted(pairs: Iterable[tuple[str, str]]) -> str:
+    """`fingerprint` of (path, sha256) pairs already in path order, hashed a line at a time: the same
+    digest as hashing the lines joined, without a million lines (or a dict of them) in memory."""
     digest = hashlib.sha256()
-    for path, file_digest in sorted(files.items()):
+    for path, file_digest in pairs:
         digest.update(f"{path}\t{file_digest}\n".encode("utf-8"))
     return digest.hexdigest()
 
 
-def file_hashes(root: Path, staged: Mapping[str, bytes | None] | None = None,
-                known: Mapping[str, str] | None = None) -> dict[str, str]:
-    """{path: sha256} of the release files as they will be: `staged` bytes (None = removed) win over
-    the files on disk; `known` supplies hashes already computed (the build's Parquet files)."""
+def iter_file_hashes(root: Path, staged: Mapping[str, bytes | None] | None = None,
+                     known: Mapping[str, str] | None = None) -> Iterator[tuple[str, str]]:
+    """(path, sha256) of the release files as they will be, in path order, one at a time: `staged`
+    bytes (None = removed) win over the files on disk; `known` supplies hashes already computed
+    (the build's Parquet files, the texts it has just read)."""
     staged = staged or {}
     known = known or {}
-    names = set(release_files(root)) | {rel for rel, data in staged.items() if data is not None and is_release_path(rel)}
-    names -= {rel for rel, data in staged.items() if data is None}
-    hashes = {}
-    for rel in sorted(names):
+    removed = {rel for rel, data in staged.items() if data is None}
+    added = sorted(rel for rel, data in staged.items() if data is not None and is_release_path(rel))
+    previous = None
+    for rel in heapq.merge(release_files(root), added):
+        if rel == previous or rel in removed:
+            continue
+        previous = rel
         if rel in staged:
-            hashes[rel] = hashlib.sha256(staged[rel]).hexdigest()
+            yield rel, hashlib.sha256(staged[rel]).hexdigest()
         elif rel in known:
-            hashes[rel] = known[rel]
+            yield rel, known[rel]
         else:
-            hashes[rel] = file_sha256(root / rel)
-    return hashes
+            yield rel, file_sha256(root / rel)
+
+
+def file_hashes(root: Path, staged: Mapping[str, bytes | None] | None = None,
+                known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """{path: sha256} of the release files as they will be (`iter_file_hashes`)."""
+    return dict(iter_file_hashes(root, staged, known))
 
 
 def compute_manifest(root: Path, version: str, staged: Mapping[str, bytes | None] | None = None,

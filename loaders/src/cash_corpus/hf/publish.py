@@ -11,14 +11,15 @@ left over.
 
 from __future__ import annotations
 
+import heapq
+
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
-from ..manifest import fingerprint as release_fingerprint_of
-from ..manifest import file_hashes, file_sha256, read_release_records
+from ..manifest import file_sha256, fingerprint_of_sorted, iter_file_hashes, read_release_records
 from ..paths import CorpusPaths
 from .build import DEFAULT_SHARD_SIZE, PARQUET_SUFFIX, SPLIT, BuildPlan, iter_built_files
 from .card import ReleaseStamp, card_data, front_matter, read_card, split_front_matter, with_front_matter
@@ -55,8 +56,8 @@ def release_stamp(root: Path, version: str, data_hashes: Mapping[str, str],
     `data_hashes`) and whether (and when) `corpus/releases.json` publishes it; a given `date`
     means the caller is publishing it now. `known` gives sha256s already computed (the texts a
     build has just read), so those files are not hashed again."""
-    sources = {rel: sha for rel, sha in file_hashes(Path(root), staged, known).items() if not rel.startswith("data/")}
-    fp = release_fingerprint_of({**sources, **data_hashes})
+    sources = ((rel, sha) for rel, sha in iter_file_hashes(Path(root), staged, known) if not rel.startswith("data/"))
+    fp = fingerprint_of_sorted(heapq.merge(sources, sorted(data_hashes.items())))  # streamed: 1M texts, no dict
     if date is not None:  # `cash release` stamping the release it is recording
         return ReleaseStamp(version, fp, date, True)
     recorded = {r.version: r for r in read_release_records(CorpusPaths(Path(root)))}.get(version)
