@@ -22,18 +22,20 @@ a second thread while the next table is built.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import io
 import itertools
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -174,6 +176,28 @@ def line_offsets(path: Path, key: str) -> dict[str, int]:
                 index[value] = offset
             offset += len(line)
     return index
+
+
+class OffsetIndex(Mapping):
+    """A `line_offsets` map kept for the ids of `ids` (sorted) as a NumPy array beside that list:
+    8 bytes a document instead of a dict entry, its key and its int (~190 bytes), for the whole
+    build (a million documents: ~16 MB against ~380 MB for the two indexes)."""
+
+    def __init__(self, ids: list[str], index: Mapping[str, int]):
+        self.ids = ids
+        self.offsets = np.fromiter((index.get(doc_id, -1) for doc_id in ids), dtype=np.int64, count=len(ids))
+
+    def __getitem__(self, key: str) -> int:
+        i = bisect.bisect_left(self.ids, key)
+        if i < len(self.ids) and self.ids[i] == key and self.offsets[i] >= 0:
+            return int(self.offsets[i])
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (doc_id for doc_id, offset in zip(self.ids, self.offsets.tolist()) if offset >= 0)
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.offsets >= 0))
 
 
 def read_record_at(handle, offset: int, path: Path, key: str, expected: str) -> dict[str, Any]:
@@ -371,7 +395,7 @@ def read_document(files: SourceFiles, documents, structures, doc_id: str, doc_of
 
 
 def iter_document_inputs(paths: CorpusPaths, layer: str, doc_ids: list[str],
-                         doc_index: dict[str, int], structure_index: dict[str, int],
+                         doc_index: Mapping[str, int], structure_index: Mapping[str, int],
                          text_hashes: dict[str, str] | None = None) -> Iterator[DocumentInput]:
     """Documents in id order joined with their structure and this layer's annotations. In a corpus
     whose files are sorted by id (what the writers make) the offsets only grow, so reading is one
@@ -450,8 +474,9 @@ def iter_built_files(root: Path, shard_size: int = DEFAULT_SHARD_SIZE,
     if not paths.corpus_info.exists():
         raise UsageError("not a CASH corpus root (no corpus/corpus.json)", Location(file=str(paths.corpus_info)))
     doc_index = line_offsets(paths.documents, "id")
-    structure_index = line_offsets(paths.structure, "document_id")
     doc_ids = sorted(doc_index)
+    doc_index = OffsetIndex(doc_ids, doc_index)  # the dicts go: ~190 bytes a document each, 1M documents
+    structure_index = OffsetIndex(doc_ids, line_offsets(paths.structure, "document_id"))
     groups = shards(doc_ids, shard_size)
     with ThreadPoolExecutor(max_workers=1) as writer:  # shard k is compressed while shard k+1 is built
         for layer in built_layers(paths):
