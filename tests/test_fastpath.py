@@ -207,3 +207,22 @@ def test_random_edits_hit_both_outcomes():
     if OUTCOMES["findings"] + OUTCOMES["clean"] == 0:
         pytest.skip("the property test did not run in this session")
     assert OUTCOMES["findings"] > 0
+
+
+@pytest.mark.parametrize("split", ['"polarity": ', '"holder": ', "two-on-a-line"])
+def test_one_record_a_line_or_the_exact_path(synth_root, tmp_path, split):
+    """msgspec reads whitespace-separated values, so an object split over two lines (or two objects
+    on one line) would decode; JSON Lines is one value a line. Found by the random edits above."""
+    root = tmp_path / "root"
+    shutil.copytree(synth_root, root)
+    gold = root / "annotations" / "gold.jsonl"
+    lines = gold.read_text(encoding="utf-8").splitlines(keepends=True)
+    if split == "two-on-a-line":
+        lines[2:4] = [lines[2].rstrip("\n") + " " + lines[3]]
+    else:
+        i = next(i for i, line in enumerate(lines) if split in line)
+        lines[i] = lines[i].replace(split, split.rstrip() + "\n", 1)
+    gold.write_text("".join(lines), encoding="utf-8")
+    same, findings = same_findings(root)
+    assert findings and same
+    assert not prove_clean(CorpusPaths(root))
