@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from ..corpus import Corpus
 from ..errors import CashError
 from ..jsonl import decode_json, gc_paused
 from ..paths import CorpusPaths, is_reserved_name, open_regular, read_regular_bytes
+from ..segment import boundaries_inside_tokens
 from ..typed import Unsupported, lines_decoder, typed_def
 from .index import CorpusIndex
 from .inputs import _CONTROL
@@ -329,31 +329,16 @@ def _corpus_chunk(paths: CorpusPaths, metadata: list, structure: list) -> _Chunk
 
 
 def _text(texts_dir: str, metadata: Any) -> str:
-    """The raw text of one document, read as `paths.read_regular_bytes` does (lstat first, so a
-    symlink, FIFO or device is never opened; O_NOFOLLOW and fstat for a swap in between), without
-    its pathlib overhead: this runs once per document."""
-    path = f"{texts_dir}/{metadata.id}.txt"
-    if not stat.S_ISREG(os.lstat(path).st_mode):
-        raise NotProven
-    descriptor = os.open(path, _READ_FLAGS)
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise NotProven
-        data = os.read(descriptor, status.st_size + 1)
-        if len(data) > status.st_size:
-            raise NotProven  # grew while being read: leave it to the exact path
-    finally:
-        os.close(descriptor)
+    """The raw text of one document (`paths.read_regular_bytes`: a symlink, FIFO or device is never
+    opened), checked against its sha256, length and control characters. A str path, not a Path:
+    this runs once per document."""
+    data = read_regular_bytes(f"{texts_dir}/{metadata.id}.txt")
     if hashlib.sha256(data).hexdigest() != metadata.sha256:
         raise NotProven
     text = data.decode("utf-8")
     if len(text) != metadata.length or _CONTROL.search(text) is not None:
         raise NotProven
     return text
-
-
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 def _check_zones(structure: list, lengths: np.ndarray) -> None:
@@ -526,11 +511,10 @@ def _acyclic(parents: dict[str, str]) -> bool:
 
 def _check_token_boundaries(spans: list[tuple[int, int, int]], chunk: _Chunk) -> None:
     """No span starts or ends strictly inside a corpus token (`span-inside-token`), for the
-    whole chunk at once: global coordinates keep each document's tokens apart."""
+    whole chunk at once: global coordinates keep each document's tokens apart, so the one
+    tokens-against-spans search of `segment.boundaries_inside_tokens` serves the whole chunk."""
     array = np.array(spans, dtype=np.int64).reshape(-1, 3)
     base = chunk.bases[array[:, 0]]
-    for positions in (array[:, 1] + base, array[:, 2] + base):
-        index = np.searchsorted(chunk.token_starts, positions, side="right") - 1
-        safe = np.maximum(index, 0)
-        inside = (index >= 0) & (chunk.token_starts[safe] < positions) & (positions < chunk.token_ends[safe])
-        _require(not inside.any())
+    tokens = np.column_stack((chunk.token_starts, chunk.token_ends))
+    start_inside, end_inside = boundaries_inside_tokens(tokens, array[:, 1] + base, array[:, 2] + base)
+    _require(not (start_inside.any() or end_inside.any()))
