@@ -30,7 +30,6 @@ import hashlib
 import json
 from contextlib import nullcontext
 from dataclasses import dataclass
-import os
 from pathlib import Path
 from typing import Any
 
@@ -307,15 +306,11 @@ def _proven_clean(root: Path, scheduler: Any, num_workers: int | None) -> bool:
     """`validation.fastpath` with its chunk proofs as tasks: True when the root is proven clean
     (no finding at all), under the same preconditions as `validate_root` (no unsafe folder, a
     valid schema file). The plan is made here (one line read per chunk); each chunk is one task."""
-    from .validation import _display
-    from .validation.corpus_checks import check_schema_file, unsafe_folders
+    from .validation import _display, root_preconditions
     from .validation.fastpath import combine, plan_proof, prove_chunk
     paths = CorpusPaths(root)
-    show = _display(root)
-    if unsafe_folders(paths, show):
-        return False
-    schema_file = root / "schema" / "cash.schema.json"
-    if os.path.lexists(schema_file) and check_schema_file(schema_file, show(schema_file)):
+    findings, readable = root_preconditions(paths, _display(root))
+    if findings or not readable:
         return False
     plan = plan_proof(paths)
     if plan is None:

@@ -61,13 +61,8 @@ def validate_root(root: Path, *, fast: bool = True) -> list[Finding]:
         raise UsageError("not a folder", Location(file=str(root)))
     paths = CorpusPaths(root)
     show = _display(root)
-    findings: list[Finding] = unsafe_folders(paths, show)
-    if findings:  # a symlinked corpus/, texts/, annotations/ or schema/: nothing beneath it is read
-        return findings
-    schema_file = root / "schema" / "cash.schema.json"
-    if os.path.lexists(schema_file):
-        findings += check_schema_file(schema_file, show(schema_file))
-    if fast and not findings and prove_clean(paths):
+    findings, readable = root_preconditions(paths, show)
+    if not readable or (fast and not findings and prove_clean(paths)):
         return findings
     texts = TextCache()  # each raw text is read once: by the corpus checks, kept for the layer checks
     findings += check_corpus(paths, show, texts)
@@ -76,6 +71,19 @@ def validate_root(root: Path, *, fast: bool = True) -> list[Finding]:
     for layer in sorted(paths.annotations_dir.glob("*.jsonl")) if paths.annotations_dir.is_dir() else ():
         findings += _layer_file(layer, index, show)
     return findings
+
+
+def root_preconditions(paths: CorpusPaths, show) -> tuple[list[Finding], bool]:
+    """(findings, readable) before anything under the root is read: a symlinked corpus/, texts/,
+    annotations/ or schema/ makes the root unreadable (nothing beneath it is read); then the schema
+    file. The fast path runs only where these find nothing (here and on a Dask cluster)."""
+    findings: list[Finding] = unsafe_folders(paths, show)
+    if findings:
+        return findings, False
+    schema_file = paths.root / "schema" / "cash.schema.json"
+    if os.path.lexists(schema_file):
+        findings += check_schema_file(schema_file, show(schema_file))
+    return findings, True
 
 
 def validate_layer_file(path: Path, root: Path) -> list[Finding]:
