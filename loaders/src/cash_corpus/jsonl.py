@@ -17,7 +17,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, IO
@@ -144,17 +144,22 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, object) for each non-blank line; a malformed line raises with its location."""
     with open_regular(path) as handle:
         for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                value = decode_json(raw)
-            except JsonInputError as exc:
-                exc.location = Location(file=str(path), line=number)
-                raise
-            if not isinstance(value, dict):
-                raise CashError(f"expected a JSON object, got {type(value).__name__}",
-                                Location(file=str(path), line=number))
-            yield number, value
+            if raw.strip():
+                yield number, decode_object(raw, path, number)
+
+
+def decode_object(raw: bytes, path: Path | str, number: int | None = None,
+                  decode: Callable[[bytes], Any] = decode_json) -> dict[str, Any]:
+    """One JSON object from a line's bytes (`decode`: `decode_json` unless the caller's input was
+    validated already); a refusal, or a value that is no object, is located at `path`, `number`."""
+    try:
+        value = decode(raw)
+    except JsonInputError as exc:
+        exc.location = Location(file=str(path), line=number)
+        raise
+    if not isinstance(value, dict):
+        raise CashError(f"expected a JSON object, got {type(value).__name__}", Location(file=str(path), line=number))
+    return value
 
 
 def dumps_line(obj: Any) -> str:

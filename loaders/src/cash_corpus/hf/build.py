@@ -42,7 +42,7 @@ import pyarrow.parquet as pq
 
 from ..corpus import decode_text, sha256_bytes
 from ..errors import CashError, Location, UsageError
-from ..jsonl import JsonInputError, gc_paused, loads_line
+from ..jsonl import decode_object, gc_paused, loads_line
 from ..layers import layer_names, read_header, record_blocks
 from ..paths import CorpusPaths, is_valid_document_id, open_regular
 from ..schema import is_supported_schema_version
@@ -133,19 +133,17 @@ def id_prefix(key: str) -> re.Pattern[bytes]:
 
 
 def decode_line(line: bytes, path: Path, number: int | None = None) -> dict[str, Any]:
-    """One line of a validated input, decoded once with orjson (no second walk over the value: the
-    validation before the build did that); a line orjson refuses gets the located refusal of `loads_line`."""
+    """One line of a validated input as an object (`jsonl.decode_object`), decoded once with orjson:
+    no second walk over the value, the validation before the build did that; a line orjson refuses
+    gets the located refusal of `loads_line`."""
+    return decode_object(line, path, number, decode=_validated_loads)
+
+
+def _validated_loads(raw: bytes) -> Any:
     try:
-        value = orjson.loads(line)
+        return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        try:
-            value = loads_line(line)
-        except JsonInputError as exc:
-            exc.location = Location(file=str(path), line=number)
-            raise
-    if not isinstance(value, dict):
-        raise CashError(f"expected a JSON object, got {type(value).__name__}", Location(file=str(path), line=number))
-    return value
+        return loads_line(raw)
 
 
 def line_offsets(path: Path, key: str) -> dict[str, int]:
@@ -302,16 +300,10 @@ def layer_blocks(path: Path) -> Iterator[AnnotationBlock]:
 def _decoded_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) of every non-blank line, each decoded once (orjson; the located
     refusal of `decode_line` for what it refuses or what is not an object)."""
-    loads = orjson.loads
     with open_regular(path) as handle:
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = loads(line)
-            except orjson.JSONDecodeError:
-                record = decode_line(line, path, number)
-            yield number, record if isinstance(record, dict) else decode_line(line, path, number)
+            if line.strip():
+                yield number, decode_line(line, path, number)
 
 
 def layer_stream(paths: CorpusPaths, layer: str, known_ids: set[str]) -> Iterator[AnnotationBlock]:
